@@ -1,0 +1,1 @@
+"""The command-line adapter: `postmortem check`, and friends."""

@@ -1,0 +1,1 @@
+"""The pure core of postmortem-kb: no MkDocs imports anywhere below this package."""

@@ -1,0 +1,69 @@
+"""Findings: what validation reports about a file, one per problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Level(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in one file.
+
+    `line` is 1-based and counts from the top of the file (front matter
+    included), so an editor can jump to it; 0 means "the whole file".
+    `code` is a stable identifier (`frontmatter.required`, `timeline.order`...)
+    that tests, JSON output and inline suppressions can rely on.
+    """
+
+    path: str
+    line: int
+    level: Level
+    code: str
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.level.value}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "level": self.level.value,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def sort_key(finding: Finding) -> tuple[str, int, str]:
+    return (finding.path, finding.line, finding.code)
+
+
+class Reporter:
+    """Collects findings for one file; rules call `error()` and `warning()`."""
+
+    __slots__ = ("path", "findings")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.findings: list[Finding] = []
+
+    def error(self, line: int, code: str, message: str) -> None:
+        self.findings.append(Finding(self.path, line, Level.ERROR, code, message))
+
+    def warning(self, line: int, code: str, message: str) -> None:
+        self.findings.append(Finding(self.path, line, Level.WARNING, code, message))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)

@@ -1,0 +1,626 @@
+"""Front-matter rules of the format: types, enums, datetimes, lists, nesting.
+
+`check_front_matter` turns a loaded `Y` mapping into typed values and reports
+every problem it finds (it never stops at the first), each with the line of
+the offending key or value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .findings import Reporter
+from .model import ActionItem, Factor, Impact
+from .schema import (
+    ACTION_ITEM_FIELDS,
+    FACTOR_FIELDS,
+    FIELDS,
+    ID_PATTERN,
+    IMPACT_FIELDS,
+    SLUG_PATTERN,
+    TIMESTAMP_FIELDS,
+)
+from .settings import Settings
+from .yamlnodes import Y
+
+ID_RE = re.compile(ID_PATTERN)
+SLUG_RE = re.compile(SLUG_PATTERN)
+_DATETIME_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?"
+    r"[ \t]*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Allowed clock skew between the author's machine and the builder's.
+_FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+KIND_NAMES = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "null": "empty",
+    "timestamp": "a date",
+    "seq": "a list",
+    "map": "a mapping",
+}
+
+
+def suggest(word: str, choices: Any) -> str:
+    """` (did you mean `x`?)` or the empty string."""
+    options = list(choices)
+    lowered = {c.casefold(): c for c in options}
+    if word.casefold() in lowered:
+        return f" (did you mean `{lowered[word.casefold()]}`?)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)
+        close = [lowered[c] for c in close]
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def one_of(choices: Any) -> str:
+    return ", ".join(f"`{c}`" for c in choices)
+
+
+def parse_datetime(text: str) -> tuple[dt.datetime | None, str | None]:
+    """Parse an ISO 8601 datetime with offset. Returns (value, problem)."""
+    text = text.strip()
+    match = _DATETIME_RE.match(text)
+    if not match:
+        if _DATE_RE.match(text):
+            return None, (
+                f"`{text}` is a date without a time; write the time and offset too, "
+                f"for example `{text}T09:30:00Z`"
+            )
+        return None, (
+            f"`{text}` is not an ISO 8601 datetime; write it like `2024-03-14T09:12:00Z` "
+            "or `2024-03-14T10:12:00+01:00`"
+        )
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    if offset is None:
+        example = f"{year}-{month}-{day}T{int(hour):02d}:{minute}:{second or '00'}"
+        return None, (
+            f"`{text}` has no UTC offset; add one, for example `{example}Z` for UTC "
+            f"or `{example}+01:00`"
+        )
+    if offset in ("Z", "z", "UTC"):
+        tz = dt.timezone.utc
+    else:
+        sign = 1 if offset[0] == "+" else -1
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+        if hours > 23 or minutes > 59:
+            return None, f"`{text}` has an impossible UTC offset `{offset}`"
+        tz = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    micro = int((fraction or ".0")[1:7].ljust(6, "0"))
+    try:
+        value = dt.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tzinfo=tz
+        )
+    except ValueError as exc:
+        return None, f"`{text}` is not a real date and time ({exc})"
+    return value, None
+
+
+def parse_date(text: str) -> tuple[dt.date | None, str | None]:
+    text = text.strip()
+    if not _DATE_RE.match(text):
+        return None, f"`{text}` is not a date; write it as `YYYY-MM-DD`, for example `2024-05-31`"
+    try:
+        return dt.date.fromisoformat(text), None
+    except ValueError as exc:
+        return None, f"`{text}` is not a real date ({exc})"
+
+
+def is_http_url(text: str) -> bool:
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+@dataclass
+class FrontMatter:
+    """Typed front-matter values; a field that failed validation is absent."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    related_lines: list[tuple[str, int]] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+
+
+class _Checker:
+    def __init__(self, report: Reporter, settings: Settings, offset: int, now: dt.datetime) -> None:
+        self.report = report
+        self.settings = settings
+        self.offset = offset  # file line of YAML line 1, minus one
+        self.now = now
+
+    def line(self, node: Y) -> int:
+        return node.line + self.offset
+
+    def err(self, node_or_line: Y | int, code: str, message: str) -> None:
+        line = node_or_line if isinstance(node_or_line, int) else self.line(node_or_line)
+        self.report.error(line, code, message)
+
+    # Scalars ------------------------------------------------------------
+
+    def string(self, name: str, node: Y, max_length: int | None, *, required: bool = True) -> str | None:
+        if node.kind in ("seq", "map"):
+            self.err(node, "frontmatter.type", f"`{name}` must be text, not {KIND_NAMES[node.kind]}")
+            return None
+        if node.kind == "null":
+            if required:
+                self.err(node, "frontmatter.empty", f"`{name}` is empty; give it a value")
+            return None
+        text = node.text.strip()
+        if not text:
+            self.err(node, "frontmatter.empty", f"`{name}` is empty; give it a value")
+            return None
+        if max_length is not None and len(text) > max_length:
+            self.err(
+                node,
+                "frontmatter.too-long",
+                f"`{name}` is {len(text)} characters long; keep it to {max_length} at most",
+            )
+            return None
+        return text
+
+    def enum(self, name: str, node: Y, choices: tuple[str, ...]) -> str | None:
+        if node.kind in ("seq", "map", "null"):
+            self.err(node, "frontmatter.enum", f"`{name}` must be one of {one_of(choices)}")
+            return None
+        text = node.text.strip()
+        if text not in choices:
+            self.err(
+                node,
+                "frontmatter.enum",
+                f"`{name}: {text}` is not allowed{suggest(text, choices)}; use one of {one_of(choices)}",
+            )
+            return None
+        return text
+
+    def boolean(self, name: str, node: Y) -> bool | None:
+        if node.kind != "bool":
+            self.err(
+                node,
+                "frontmatter.type",
+                f"`{name}` must be `true` or `false` (unquoted), not `{node.text}`",
+            )
+            return None
+        return bool(node.value)
+
+    def integer(self, name: str, node: Y, minimum: int = 0) -> int | None:
+        if node.kind != "int":
+            self.err(node, "frontmatter.type", f"`{name}` must be a whole number, not `{node.text}`")
+            return None
+        if node.value < minimum:
+            self.err(node, "frontmatter.range", f"`{name}` must be {minimum} or more, not {node.value}")
+            return None
+        return int(node.value)
+
+    def number(self, name: str, node: Y, low: float, high: float) -> float | None:
+        if node.kind not in ("int", "float"):
+            self.err(node, "frontmatter.type", f"`{name}` must be a number, not `{node.text}`")
+            return None
+        value = float(node.value)
+        if not (low <= value <= high):
+            self.err(
+                node,
+                "frontmatter.range",
+                f"`{name}` must be between {low:g} and {high:g}, not {node.text}",
+            )
+            return None
+        return value
+
+    def datetime(self, name: str, node: Y) -> dt.datetime | None:
+        if node.kind in ("seq", "map", "null", "bool"):
+            self.err(
+                node,
+                "frontmatter.datetime",
+                f"`{name}` must be an ISO 8601 datetime with offset, like `2024-03-14T09:12:00Z`",
+            )
+            return None
+        value, problem = parse_datetime(node.text)
+        if problem:
+            self.err(node, "frontmatter.datetime", f"`{name}`: {problem}")
+        return value
+
+    def date(self, name: str, node: Y) -> dt.date | None:
+        if node.kind in ("seq", "map", "null", "bool"):
+            self.err(node, "frontmatter.date", f"`{name}` must be a date like `2024-05-31`")
+            return None
+        value, problem = parse_date(node.text)
+        if problem:
+            self.err(node, "frontmatter.date", f"`{name}`: {problem}")
+        return value
+
+    # Lists --------------------------------------------------------------
+
+    def items(self, name: str, node: Y, *, required: bool, example: str) -> list[Y] | None:
+        if node.kind == "null":
+            if required:
+                self.err(node, "frontmatter.required", f"`{name}` is empty; list at least one, like `{example}`")
+            return [] if not required else None
+        if node.kind != "seq":
+            self.err(
+                node,
+                "frontmatter.type",
+                f"`{name}` must be a list, not {KIND_NAMES[node.kind]}; write it like `{example}`",
+            )
+            return None
+        if required and not node.value:
+            self.err(node, "frontmatter.required", f"`{name}` is empty; list at least one, like `{example}`")
+            return None
+        return list(node.value)
+
+    def string_list(self, name: str, node: Y, *, required: bool, slug: bool) -> tuple[str, ...] | None:
+        example = f"{name}: [checkout-api]" if slug else f"{name}: [Jane Doe]"
+        items = self.items(name, node, required=required, example=example)
+        if items is None:
+            return None
+        values: list[str] = []
+        ok = True
+        for item in items:
+            text = self.string(f"{name}` entry `", item, 200)
+            if text is None:
+                ok = False
+                continue
+            if slug and not SLUG_RE.match(text):
+                fixed = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "my-service"
+                self.err(
+                    item,
+                    "frontmatter.slug",
+                    f"`{name}` entry `{text}` is not a slug; use lowercase letters, digits and "
+                    f"hyphens, like `{fixed}`",
+                )
+                ok = False
+                continue
+            if text in values:
+                self.report.warning(
+                    self.line(item), "frontmatter.duplicate", f"`{name}` lists `{text}` twice; keep one"
+                )
+                continue
+            values.append(text)
+        return tuple(values) if ok else None
+
+    def mapping(self, name: str, node: Y) -> dict[str, Y] | None:
+        if node.kind != "map":
+            self.err(node, "frontmatter.type", f"`{name}` must be a mapping of fields, not {KIND_NAMES[node.kind]}")
+            return None
+        return node.value
+
+    def unknown_keys(self, where: str, mapping: Y, known: Any, allowed_extra: tuple[str, ...] = ()) -> None:
+        assert mapping.key_lines is not None
+        for key, line in mapping.key_lines.items():
+            if key in known or key in allowed_extra:
+                continue
+            hint = suggest(key, known)
+            extra = (
+                "; declare it under `custom_fields` in the plugin's configuration if it is intended"
+                if where == "front matter"
+                else ""
+            )
+            self.report.warning(
+                line + self.offset,
+                "frontmatter.unknown-key",
+                f"unknown key `{key}` in the {where}{hint or ''}{extra}",
+            )
+
+    # Compound fields ----------------------------------------------------
+
+    def impact(self, node: Y) -> Impact | None:
+        fields = self.mapping("impact", node)
+        if fields is None:
+            return None
+        self.unknown_keys("`impact` mapping", node, IMPACT_FIELDS)
+        values: dict[str, Any] = {}
+        for key, child in fields.items():
+            if key in ("users_affected", "support_tickets"):
+                values[key] = self.integer(f"impact.{key}", child)
+            elif key == "error_budget_consumed_pct":
+                values[key] = self.number("impact.error_budget_consumed_pct", child, 0, 100)
+            elif key == "data_loss":
+                values[key] = self.boolean("impact.data_loss", child)
+            elif key == "revenue":
+                values[key] = self.string("impact.revenue", child, IMPACT_FIELDS["revenue"].max_length)
+        return Impact(**{k: v for k, v in values.items() if v is not None})
+
+    def factors(self, node: Y) -> tuple[Factor, ...] | None:
+        items = self.items(
+            "contributing_factors",
+            node,
+            required=True,
+            example="contributing_factors: [{category: config-change, description: ...}]",
+        )
+        if items is None:
+            return None
+        slugs = self.settings.category_slugs
+        result: list[Factor] = []
+        ok = True
+        for index, item in enumerate(items, 1):
+            where = f"contributing_factors[{index}]"
+            if item.kind != "map":
+                self.err(
+                    item,
+                    "frontmatter.type",
+                    f"`{where}` must be a mapping with `category` and `description`",
+                )
+                ok = False
+                continue
+            self.unknown_keys(f"`{where}` mapping", item, FACTOR_FIELDS)
+            fields = item.value
+            category = description = None
+            if "category" not in fields:
+                self.err(item, "frontmatter.required", f"`{where}` has no `category`; use one of {one_of(slugs)}")
+            else:
+                category = self.enum_category(f"{where}.category", fields["category"], slugs)
+            if "description" not in fields:
+                self.err(item, "frontmatter.required", f"`{where}` has no `description`: say how this factor contributed")
+            else:
+                description = self.string(
+                    f"{where}.description", fields["description"], FACTOR_FIELDS["description"].max_length
+                )
+            if category is None or description is None:
+                ok = False
+                continue
+            result.append(Factor(category, description, self.line(item)))
+        return tuple(result) if ok else None
+
+    def enum_category(self, name: str, node: Y, slugs: tuple[str, ...]) -> str | None:
+        if node.kind in ("seq", "map", "null"):
+            self.err(node, "frontmatter.category", f"`{name}` must be one of {one_of(slugs)}")
+            return None
+        text = node.text.strip()
+        if text not in slugs:
+            self.err(
+                node,
+                "frontmatter.category",
+                f"`{name}: {text}` is not a category of the taxonomy{suggest(text, slugs)}; "
+                f"use one of {one_of(slugs)}",
+            )
+            return None
+        return text
+
+    def action_items(self, node: Y, categories: tuple[str, ...] | None) -> tuple[ActionItem, ...] | None:
+        items = self.items(
+            "action_items",
+            node,
+            required=True,
+            example="action_items: [{title: Add an alert on ..., owner: sre, due: 2024-06-30, status: open}]",
+        )
+        if items is None:
+            return None
+        result: list[ActionItem] = []
+        ok = True
+        for index, item in enumerate(items, 1):
+            where = f"action_items[{index}]"
+            if item.kind != "map":
+                self.err(item, "frontmatter.type", f"`{where}` must be a mapping with `title`, `owner`, `due` and `status`")
+                ok = False
+                continue
+            self.unknown_keys(f"`{where}` mapping", item, ACTION_ITEM_FIELDS)
+            fields = item.value
+            values: dict[str, Any] = {}
+            item_ok = True
+            for spec in ACTION_ITEM_FIELDS.values():
+                child = fields.get(spec.name)
+                if child is None:
+                    if spec.required:
+                        self.err(item, "frontmatter.required", f"`{where}` has no `{spec.name}`: {spec.description[0].lower()}{spec.description[1:]}")
+                        item_ok = False
+                    continue
+                label = f"{where}.{spec.name}"
+                if spec.type == "string":
+                    value: Any = self.string(label, child, spec.max_length)
+                elif spec.type == "date":
+                    value = self.date(label, child)
+                elif spec.type == "enum":
+                    assert spec.enum is not None
+                    if child.kind == "null" and not spec.required:
+                        continue
+                    value = self.enum(label, child, spec.enum)
+                elif spec.type == "url":
+                    text = self.string(label, child, 2000)
+                    value = None
+                    if text is not None:
+                        if is_http_url(text):
+                            value = text
+                        else:
+                            self.err(child, "frontmatter.url", f"`{label}` must be an http:// or https:// link to the tracker, not `{text}`")
+                elif spec.type == "factor-ref":
+                    text = self.string(label, child, 100)
+                    value = None
+                    if text is not None and categories is not None:
+                        if text in categories:
+                            value = text
+                        else:
+                            self.err(
+                                child,
+                                "frontmatter.factor-ref",
+                                f"`{label}: {text}` is not one of this postmortem's factor categories"
+                                f"{suggest(text, categories)}; use one of {one_of(categories)}",
+                            )
+                    elif text is not None:
+                        value = text
+                else:  # pragma: no cover - schema and checker are kept in step by tests
+                    raise AssertionError(spec.type)
+                if value is None:
+                    item_ok = False
+                else:
+                    values[spec.name] = value
+            if not item_ok:
+                ok = False
+                continue
+            result.append(ActionItem(line=self.line(item), **values))
+        return tuple(result) if ok else None
+
+    def related(self, node: Y, own_id: str | None, out: list[tuple[str, int]]) -> tuple[str, ...] | None:
+        items = self.items("related", node, required=False, example="related: [PM-2024-003]")
+        if items is None:
+            return None
+        ids: list[str] = []
+        ok = True
+        for item in items:
+            text = self.string("related` entry `", item, 64)
+            if text is None:
+                ok = False
+                continue
+            if not ID_RE.match(text):
+                self.err(item, "frontmatter.related", f"`related` entry `{text}` is not a postmortem id like `PM-2024-003`")
+                ok = False
+                continue
+            if own_id is not None and text == own_id:
+                self.err(item, "frontmatter.related", f"`related` lists this postmortem's own id `{text}`; remove it")
+                ok = False
+                continue
+            if text not in ids:
+                ids.append(text)
+                out.append((text, self.line(item)))
+        return tuple(ids) if ok else None
+
+
+def check_front_matter(
+    root: Y,
+    report: Reporter,
+    settings: Settings,
+    *,
+    offset: int,
+    now: dt.datetime | None = None,
+) -> FrontMatter:
+    """Validate the front-matter mapping `root`; `offset` maps YAML lines to file lines."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    c = _Checker(report, settings, offset, now)
+    result = FrontMatter()
+    assert root.kind == "map" and root.key_lines is not None
+    fields: dict[str, Y] = root.value
+    result.lines = {key: line + offset for key, line in root.key_lines.items()}
+    c.unknown_keys("front matter", root, FIELDS, settings.custom_fields)
+    first_line = 1  # a missing field has no line of its own: point at the opening `---`
+
+    for name in settings.custom_fields:
+        if name in fields:
+            result.custom[name] = fields[name].plain()
+
+    values = result.values
+
+    def need(name: str) -> Y | None:
+        node = fields.get(name)
+        if node is None:
+            spec = FIELDS[name]
+            c.err(
+                first_line,
+                "frontmatter.required",
+                f"missing required field `{name}`: {spec.description[0].lower()}{spec.description[1:]}",
+            )
+        return node
+
+    node = need("id")
+    if node is not None:
+        text = c.string("id", node, 64)
+        if text is not None:
+            if ID_RE.match(text):
+                values["id"] = text
+            else:
+                c.err(
+                    node,
+                    "frontmatter.id",
+                    f"`id: {text}` is not a valid id: use letters, digits, `.`, `_` and `-`, "
+                    "starting with a letter or digit, at most 64 characters (convention `PM-2024-001`)",
+                )
+    for name in ("title", "summary"):
+        node = need(name)
+        if node is not None:
+            value = c.string(name, node, FIELDS[name].max_length)
+            if value is not None:
+                values[name] = value
+    node = need("status")
+    if node is not None:
+        values["status"] = c.enum("status", node, FIELDS["status"].enum or ())
+    node = fields.get("visibility")
+    values["visibility"] = "internal"
+    if node is not None:
+        values["visibility"] = c.enum("visibility", node, FIELDS["visibility"].enum or ())
+    node = need("severity")
+    if node is not None:
+        values["severity"] = c.enum("severity", node, settings.severity_names)
+
+    for name in TIMESTAMP_FIELDS:
+        node = fields.get(name) if not FIELDS[name].required else need(name)
+        if node is not None:
+            values[name] = c.datetime(name, node)
+    _check_order(c, fields, values)
+    resolved = values.get("resolved_at")
+    if resolved is not None and resolved > now + _FUTURE_TOLERANCE:
+        c.err(
+            fields["resolved_at"],
+            "frontmatter.future",
+            f"`resolved_at` ({resolved.isoformat()}) is in the future; a postmortem is written "
+            "about a resolved incident: use the time it was resolved",
+        )
+
+    for name, slug in (("services", True), ("teams", True), ("authors", False), ("tags", False)):
+        spec = FIELDS[name]
+        node = need(name) if spec.required else fields.get(name)
+        if node is not None:
+            values[name] = c.string_list(name, node, required=spec.required is True, slug=slug)
+        elif not spec.required:
+            values[name] = ()
+    node = fields.get("reviewers")
+    if node is not None:
+        values["reviewers"] = c.string_list(
+            "reviewers", node, required=values.get("status") == "published", slug=False
+        )
+    else:
+        values["reviewers"] = ()
+        if values.get("status") == "published":
+            c.err(
+                fields["status"],
+                "frontmatter.reviewers",
+                "`reviewers` is required when `status: published`: list who reviewed the postmortem, "
+                "or set `status: in-review` until it is reviewed",
+            )
+
+    node = fields.get("detection")
+    values["detection"] = c.enum("detection", node, FIELDS["detection"].enum or ()) if node is not None else None
+    node = fields.get("trigger")
+    values["trigger"] = c.string("trigger", node, FIELDS["trigger"].max_length) if node is not None else None
+    node = fields.get("near_miss")
+    values["near_miss"] = c.boolean("near_miss", node) if node is not None else False
+    node = fields.get("impact")
+    values["impact"] = c.impact(node) if node is not None else Impact()
+
+    node = need("contributing_factors")
+    factors = c.factors(node) if node is not None else None
+    values["factors"] = factors
+    categories = tuple(dict.fromkeys(f.category for f in factors)) if factors is not None else None
+    node = need("action_items")
+    values["action_items"] = c.action_items(node, categories) if node is not None else None
+    node = fields.get("related")
+    values["related"] = (
+        c.related(node, values.get("id"), result.related_lines) if node is not None else ()
+    )
+    return result
+
+
+def _check_order(c: _Checker, fields: dict[str, Y], values: dict[str, Any]) -> None:
+    """started <= detected <= mitigated <= resolved, each against every earlier one."""
+    present = [(n, values[n]) for n in TIMESTAMP_FIELDS if values.get(n) is not None]
+    for index, (name, value) in enumerate(present):
+        for earlier_name, earlier in present[:index]:
+            if value < earlier:
+                c.err(
+                    fields[name],
+                    "frontmatter.order",
+                    f"`{name}` ({value.isoformat()}) is before `{earlier_name}` ({earlier.isoformat()}); "
+                    f"the order is started_at <= detected_at <= mitigated_at <= resolved_at",
+                )
+                break

@@ -1,0 +1,92 @@
+"""Reading a postmortem file and splitting it into front matter and body.
+
+The split is done here, not by python-frontmatter, because every finding must
+carry the exact line it is about, in the front matter and in the body alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_FENCE = re.compile(r"^---[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDoc:
+    """A postmortem's text, split. Lines are 1-based, counted in the file."""
+
+    path: str
+    front_matter: str
+    front_matter_line: int
+    body: str
+    body_line: int
+
+
+class SourceError(Exception):
+    def __init__(self, line: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.code = code
+        self.message = message
+
+
+def decode(data: bytes) -> str:
+    """Decode UTF-8 (a byte-order mark is accepted) and normalise line endings."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(
+            0,
+            "file.too-large",
+            f"the file is {len(data) / 1024 / 1024:.1f} MB; a postmortem is at most "
+            f"{MAX_FILE_BYTES // 1024 // 1024} MB: link large logs or captures instead of pasting them",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(
+            line,
+            "file.encoding",
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8",
+        ) from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise SourceError(
+            text[: text.index("\x00")].count("\n") + 1,
+            "file.encoding",
+            "the file contains a NUL byte; a postmortem is a UTF-8 text file",
+        )
+    return text
+
+
+def split(path: str, text: str) -> SourceDoc:
+    """Split `text` into YAML front matter and Markdown body."""
+    if not text.strip():
+        raise SourceError(
+            1,
+            "file.empty",
+            "the file is empty; a postmortem starts with YAML front matter between two `---` lines "
+            "(copy postmortems/_templates/postmortem.md to start)",
+        )
+    lines = text.split("\n")
+    if not _FENCE.match(lines[0]):
+        raise SourceError(
+            1,
+            "frontmatter.missing",
+            "no front matter: a postmortem starts with a `---` line, then YAML fields "
+            "(`id`, `title`, `status`...), then another `---` line",
+        )
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            front_matter = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return SourceDoc(path, front_matter, 2, body, index + 2)
+    raise SourceError(
+        1,
+        "frontmatter.unclosed",
+        "the front matter opened on line 1 is never closed: add a `---` line after the last field",
+    )

@@ -1,0 +1,129 @@
+"""One postmortem file in, one record and its findings out.
+
+This is the single validation path: `postmortem check` and the MkDocs plugin
+both call `check_file` (through `KnowledgeBase`), with the same `Settings`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .body import parse_body
+from .findings import Finding, Reporter
+from .frontmatter import check_front_matter
+from .model import Postmortem
+from .settings import Settings
+from .source import SourceError, decode, split
+from .yamlnodes import YamlError, load
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """The outcome for one file.
+
+    `record` is set only when the file has no errors. `id`/`id_line` and
+    `related` are kept even for invalid files, so the cross-file rules
+    (unique ids, existing related ids) still see them.
+    """
+
+    path: str
+    record: Postmortem | None
+    findings: tuple[Finding, ...]
+    id: str | None = None
+    id_line: int = 0
+    related: tuple[tuple[str, int], ...] = ()
+    status: str | None = None
+    visibility: str | None = None
+
+
+def check_bytes(path: str, data: bytes, settings: Settings, now: dt.datetime | None = None) -> FileResult:
+    report = Reporter(path)
+    try:
+        text = decode(data)
+    except SourceError as exc:
+        report.error(exc.line, exc.code, exc.message)
+        return FileResult(path, None, tuple(report.findings))
+    return check_text(path, text, settings, now, report)
+
+
+def check_text(
+    path: str,
+    text: str,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    report: Reporter | None = None,
+) -> FileResult:
+    report = report or Reporter(path)
+    try:
+        doc = split(path, text)
+    except SourceError as exc:
+        report.error(exc.line, exc.code, exc.message)
+        return FileResult(path, None, tuple(report.findings))
+    offset = doc.front_matter_line - 1
+    try:
+        root = load(doc.front_matter)
+    except YamlError as exc:
+        report.error(exc.line + offset, "frontmatter.yaml", exc.message)
+        return FileResult(path, None, tuple(report.findings))
+    if root is None or root.kind != "map":
+        what = "empty" if root is None else {"seq": "a list", "null": "empty"}.get(root.kind, "a single value")
+        report.error(
+            doc.front_matter_line if root is None else root.line + offset,
+            "frontmatter.not-mapping",
+            f"the front matter is {what}; it must be a mapping of fields, one `key: value` per line "
+            "(`id: PM-2024-001`, `title: ...`)",
+        )
+        return FileResult(path, None, tuple(report.findings))
+
+    fm = check_front_matter(root, report, settings, offset=offset, now=now)
+    values = fm.values
+    parsed = parse_body(doc.body, doc.body_line, report, values.get("started_at"))
+
+    from ..lint import lint_document  # late import: lint rules are optional data
+
+    lint_document(path, doc, root, offset, settings, report)
+
+    record = None
+    if not report.has_errors:
+        record = Postmortem(
+            path=path,
+            id=values["id"],
+            title=values["title"],
+            status=values["status"],
+            visibility=values["visibility"],
+            severity=values["severity"],
+            summary=values["summary"],
+            started_at=values["started_at"],
+            resolved_at=values["resolved_at"],
+            detected_at=values.get("detected_at"),
+            mitigated_at=values.get("mitigated_at"),
+            services=values["services"],
+            teams=values["teams"],
+            authors=values["authors"],
+            reviewers=values["reviewers"],
+            tags=values["tags"],
+            detection=values["detection"],
+            trigger=values["trigger"],
+            near_miss=values["near_miss"],
+            impact=values["impact"],
+            factors=values["factors"],
+            action_items=values["action_items"],
+            related=values["related"],
+            body=doc.body,
+            body_line=doc.body_line,
+            sections=parsed.sections,
+            timeline=parsed.timeline,
+            custom=fm.custom,
+            lines=fm.lines,
+        )
+    return FileResult(
+        path,
+        record,
+        tuple(report.findings),
+        id=values.get("id"),
+        id_line=fm.lines.get("id", 0),
+        related=tuple(fm.related_lines),
+        status=values.get("status"),
+        visibility=values.get("visibility"),
+    )

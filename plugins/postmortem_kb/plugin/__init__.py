@@ -1,0 +1,1 @@
+"""The MkDocs adapter: `plugins: - postmortems` in `mkdocs.yml`."""

@@ -1,0 +1,187 @@
+"""The `postmortems` MkDocs plugin: a thin adapter over the pure core.
+
+Event by event:
+
+- `on_startup`: defining it keeps one plugin instance across `mkdocs serve`
+  rebuilds, so the parse cache survives them.
+- `on_config`: validate options into `Settings`; find the templates; add CSS.
+- `on_files` (late): validate every postmortem; log every finding; add the
+  published postmortems and the generated pages as files, outside the nav.
+- `on_page_read_source` / `on_page_markdown`: serve a postmortem's body (MkDocs
+  never parses its YAML itself) and weave in the rendered header and blocks.
+- `on_page_content`: mark the timeline; `on_page_context`: expose the record.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.base import ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..core.audience import is_preview
+from ..core.knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
+from ..core.model import Postmortem
+from ..core.settings import Settings
+from ..core.similar import SimilarityIndex
+from ..pages import GeneratedPage
+from ..pages.registry import generate_pages
+from ..render import urls
+from ..render.environment import Renderer
+from ..render.postmortem_page import Link, compose_markdown, mark_timeline
+from .config import PostmortemsConfig, to_settings
+
+log = get_plugin_logger(__name__)
+
+TEMPLATE = "postmortem.html"
+STYLESHEET = "assets/stylesheets/postmortem-kb.css"
+
+
+class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.cache = ParseCache()
+        self.is_serve = False
+        self.settings: Settings | None = None
+        self.root = Path(".")
+        self.kb: KnowledgeBase | None = None
+        self.renderer: Renderer | None = None
+        self.by_src: dict[str, Postmortem] = {}
+        self.similar: SimilarityIndex | None = None
+        self.generated: dict[str, GeneratedPage] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        try:
+            self.settings = to_settings(self.config)
+        except ValidationError as exc:
+            raise PluginError(f"postmortems: invalid configuration: {exc}") from None
+        self.root = Path(os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml")))
+        dirs = [Path(d) for d in config.theme.dirs]
+        if not any((d / TEMPLATE).is_file() for d in dirs):
+            raise PluginError(
+                f"postmortems: the template {TEMPLATE} was not found in the theme folders "
+                f"({', '.join(str(d) for d in dirs)}); set `theme.custom_dir` to a folder holding "
+                "postmortem-kb's templates (the repository's theme_overrides/)"
+            )
+        self.renderer = Renderer(dirs)
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.insert(0, STYLESHEET)
+        return config
+
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.settings is None or self.renderer is None:
+            return None
+        kb = load_knowledge_base(self.root, self.settings, cache=self.cache)
+        self.kb = kb
+        for finding in kb.findings:
+            if finding.is_error:
+                log.error(finding.format())
+            else:
+                log.warning(finding.format())
+        self._log_summary(kb)
+
+        self.by_src = {}
+        for pm in kb.published:
+            if files.get_file_from_path(pm.path) is not None:
+                log.warning(f"{pm.path}: a page with this path already exists in docs_dir; the postmortem is not added twice")
+                continue
+            file = File(
+                pm.path,
+                src_dir=str(self.root),
+                dest_dir=config.site_dir,
+                use_directory_urls=config.use_directory_urls,
+                inclusion=InclusionLevel.NOT_IN_NAV,
+            )
+            files.append(file)
+            self.by_src[pm.path] = pm
+        self.similar = SimilarityIndex(kb.published)
+
+        self.generated = {}
+        for page in generate_pages(kb, self.renderer, self.config):
+            if files.get_file_from_path(page.src_uri) is not None:
+                log.info(f"{page.src_uri} is written by an author; the generated page is not used")
+                continue
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+            self.generated[page.src_uri] = page
+        return files
+
+    def _log_summary(self, kb: KnowledgeBase) -> None:
+        left_out = sum(kb.excluded.values())
+        parts = [f"{len(kb.published)} published", f"{left_out} left out"]
+        if kb.invalid:
+            parts.append(f"{kb.invalid} invalid (see the errors above)")
+        message = "postmortems: " + ", ".join(parts)
+        if kb.excluded:
+            reasons = Counter(kb.excluded)
+            message += " - left out: " + "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
+        log.info(message)
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        pm = self.by_src.get(page.file.src_uri)
+        if pm is None:
+            return None
+        # The body only: MkDocs must never parse a postmortem's YAML itself.
+        return pm.body
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        src = page.file.src_uri
+        pm = self.by_src.get(src)
+        if pm is not None:
+            assert self.settings is not None and self.renderer is not None and self.kb is not None
+            published = self.kb.by_id
+            related = [
+                Link(f"{published[r].id}: {published[r].title}", urls.postmortem(published[r].path))
+                for r in pm.related
+                if r in published
+            ]
+            similar = (
+                self.similar.similar(pm, self.settings.related_limit, exclude=set(pm.related))
+                if self.similar
+                else []
+            )
+            page.title = html.escape(f"{pm.id}: {pm.title}")  # type: ignore[misc]
+            page.meta = {"template": TEMPLATE}
+            return compose_markdown(
+                pm, self.settings, self.renderer, page.url or urls.postmortem(pm.path),
+                related, similar, preview=is_preview(pm),
+            )
+        generated = self.generated.get(src)
+        if generated is not None:
+            page.title = html.escape(generated.title)  # type: ignore[misc]
+            if generated.search_exclude:
+                page.meta.setdefault("search", {"exclude": True})
+        return None
+
+    def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if page.file.src_uri in self.by_src:
+            return mark_timeline(html_text)
+        return None
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any] | None:
+        pm = self.by_src.get(page.file.src_uri)
+        if pm is not None:
+            context["postmortem"] = pm
+        return context
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.config.enabled and self.settings is not None:
+            folder = self.root / self.settings.postmortems_dir
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

@@ -1,0 +1,38 @@
+"""The autoescaping Jinja2 environment for postmortem-kb fragments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .formatting import duration, relative, when
+
+
+def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.filters["duration"] = duration
+    env.filters["when"] = when
+    env.globals["relative"] = relative
+    return env
+
+
+class Renderer:
+    """Renders `partials/postmortem/<name>.html` fragments into HTML strings."""
+
+    def __init__(self, template_dirs: list[Path]) -> None:
+        self.env = make_environment(template_dirs)
+
+    def render(self, name: str, **context: Any) -> str:
+        template = self.env.get_template(f"partials/postmortem/{name}.html")
+        # Blank lines would end a raw-HTML block in Markdown: drop them.
+        html = template.render(**context)
+        return "\n".join(line for line in html.split("\n") if line.strip())

@@ -1,0 +1,128 @@
+"""A postmortem's page: the header, the timeline markup and the rendered
+front-matter blocks (factors, action items, related incidents) woven into the
+author's Markdown body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.model import Postmortem
+from ..core.settings import Settings
+from ..core.similar import Similar
+from . import urls
+from .environment import Renderer
+
+_TIMELINE_HEADING = re.compile(r'(<h2 id="timeline"[^>]*>.*?</h2>\s*)<(ul|ol|table)>', re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    title: str
+    url: str
+    note: str = ""
+
+
+def header_context(
+    pm: Postmortem,
+    settings: Settings,
+    page: str,
+    preview: bool,
+) -> dict[str, Any]:
+    today = settings.reference_date
+    category_titles = {c.slug: c.title for c in settings.taxonomy}
+    return {
+        "pm": pm,
+        "page": page,
+        "preview": preview,
+        "severity_rank": settings.severity_rank(pm.severity),
+        "severity_url": urls.severity(pm.severity),
+        "year_url": urls.year(pm.year),
+        "services": [Link(s, urls.service(s)) for s in pm.services],
+        "teams": [Link(t, urls.team(t)) for t in pm.teams],
+        "chips": [Link(category_titles.get(c, c), urls.category(c), c) for c in pm.categories],
+        "open_items": sum(1 for a in pm.action_items if a.is_open()),
+        "overdue_items": sum(1 for a in pm.action_items if a.is_overdue(today)),
+    }
+
+
+def _insert_after(lines: list[str], index: int, block: str) -> None:
+    lines[index + 1 : index + 1] = ["", block, ""]
+
+
+def compose_markdown(
+    pm: Postmortem,
+    settings: Settings,
+    renderer: Renderer,
+    page: str,
+    related: list[Link],
+    similar: list[Similar],
+    preview: bool,
+) -> str:
+    """The Markdown MkDocs renders for this postmortem."""
+    lines = pm.body.split("\n")
+    base = pm.body_line
+    today = settings.reference_date
+
+    # Timeline: mark each entry's time and kind so the site can show them.
+    for entry in pm.timeline:
+        index = entry.line - base
+        if not 0 <= index < len(lines):
+            continue
+        line = lines[index]
+        position = line.find(entry.stamp)
+        if position < 0:
+            continue
+        end = position + len(entry.stamp)
+        # Swallow wrapping markup, "UTC", separators and the [kind] marker.
+        tail = line[end:]
+        match = re.match(r"^(?:\*\*|`|__)?(?:[ \t]*UTC)?(?:\*\*|`|__)?[ \t]*(?:[-–—:][ \t]*)?(?:\[[^\]\s]+\](?!\())?[ \t]*", tail)
+        rest = tail[match.end() if match else 0 :]
+        head = line[:position]
+        if head.rstrip().endswith(("**", "`", "__")):
+            head = head.rstrip()[:-2 if head.rstrip().endswith(("**", "__")) else -1] + " "
+        marker = renderer.render("timeline-marker", entry=entry).strip()
+        lines[index] = f"{head}{marker} {rest}"
+
+    insertions: list[tuple[int, str]] = []
+    sections = {s.key: s for s in pm.sections if s.level == 2}
+
+    factors_html = renderer.render(
+        "factors", pm=pm, page=page, titles={c.slug: c.title for c in settings.taxonomy},
+        url=urls.category,
+    )
+    factors_section = sections.get("contributing factors")
+    if factors_section is not None:
+        insertions.append((factors_section.line - base, factors_html))
+
+    items_html = renderer.render("action-items", pm=pm, page=page, today=today, url=urls.category)
+    items_section = sections.get("action items")
+    appendix: list[str] = []
+    if items_section is not None:
+        end = items_section.line - base + items_section.text.count("\n") + 1
+        insertions.append((end, items_html))
+    else:
+        appendix += ["## Action Items", "", items_html, ""]
+    if related or similar:
+        appendix += [
+            "## Related incidents",
+            "",
+            renderer.render("related", related=related, similar=similar, page=page, url=urls.postmortem),
+            "",
+        ]
+    for index, block in sorted(insertions, reverse=True):
+        _insert_after(lines, index, block)
+
+    header = renderer.render("header", **header_context(pm, settings, page, preview))
+    return "\n".join([header, "", *lines, "", *appendix])
+
+
+def mark_timeline(html: str) -> str:
+    """Give the timeline's list or table a class the stylesheet can target."""
+    return _TIMELINE_HEADING.sub(lambda m: f'{m.group(1)}<{m.group(2)} class="pmkb-timeline">', html, count=1)
+
+
+def iso_date(value: dt.datetime | dt.date) -> str:
+    return value.strftime("%Y-%m-%d")
