@@ -32,7 +32,10 @@ from ..core.knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import SimilarityIndex
+from ..exports import write_exports
 from ..pages import GeneratedPage
+from ..pages.home import MARKER as HOME_MARKER
+from ..pages.home import overview_block
 from ..pages.registry import generate_pages
 from ..render import urls
 from ..render.environment import Renderer
@@ -42,7 +45,11 @@ from .config import PostmortemsConfig, to_settings
 log = get_plugin_logger(__name__)
 
 TEMPLATE = "postmortem.html"
-STYLESHEET = "assets/stylesheets/postmortem-kb.css"
+STYLESHEETS = (
+    "assets/stylesheets/postmortem-kb.css",
+    "assets/stylesheets/postmortem-kb-indexes.css",
+)
+JAVASCRIPTS = ("assets/javascripts/postmortem-kb.js",)
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -78,8 +85,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "postmortem-kb's templates (the repository's theme_overrides/)"
             )
         self.renderer = Renderer(dirs)
-        if STYLESHEET not in config.extra_css:
-            config.extra_css.insert(0, STYLESHEET)
+        for position, sheet in enumerate(STYLESHEETS):
+            if sheet not in config.extra_css:
+                config.extra_css.insert(position, sheet)
+        for script in JAVASCRIPTS:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         return config
 
     @event_priority(-50)
@@ -161,12 +172,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 pm, self.settings, self.renderer, page.url or urls.postmortem(pm.path),
                 related, similar, preview=is_preview(pm),
             )
+        if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
+            markdown = markdown.replace(
+                HOME_MARKER, overview_block(self.kb, self.renderer, page.url or "")
+            )
         generated = self.generated.get(src)
         if generated is not None:
             page.title = html.escape(generated.title)  # type: ignore[misc]
             if generated.search_exclude:
                 page.meta.setdefault("search", {"exclude": True})
-        return None
+        return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.by_src:
@@ -178,6 +193,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if pm is not None:
             context["postmortem"] = pm
         return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.kb is None or not self.config.exports:
+            return
+        written = write_exports(self.kb, Path(config.site_dir), self.config, config.site_url)
+        if written:
+            log.info(f"postmortems: wrote {', '.join(written)}")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled and self.settings is not None:
