@@ -220,7 +220,7 @@ def parse_timeline(
                 report.error(
                     line,
                     "timeline.kind",
-                    f"unknown timeline kind `[{kind}]`{suggest(kind, TIMELINE_KINDS)}; use one of "
+                    f"unknown timeline kind `[{kind}]`{suggest(kind, TIMELINE_KINDS).replace('`', '`[', 1).replace('`?', ']`?')}; use one of "
                     + ", ".join(f"`[{k}]`" for k in TIMELINE_KINDS),
                 )
                 kind = None

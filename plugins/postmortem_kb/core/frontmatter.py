@@ -56,11 +56,11 @@ def suggest(word: str, choices: Any) -> str:
     lowered = {c.casefold(): c for c in options}
     if word.casefold() in lowered:
         return f" (did you mean `{lowered[word.casefold()]}`?)"
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if not close:
-        close = difflib.get_close_matches(word.casefold(), list(lowered), n=1, cutoff=0.6)
-        close = [lowered[c] for c in close]
-    return f" (did you mean `{close[0]}`?)" if close else ""
+    # `SEV7` is not a typo of `SEV4`: never suggest a value that differs only in digits.
+    letters = re.sub(r"\d", "", word.casefold())
+    candidates = [c for c in lowered if re.sub(r"\d", "", c) != letters]
+    close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=0.6)
+    return f" (did you mean `{lowered[close[0]]}`?)" if close else ""
 
 
 def one_of(choices: Any) -> str:

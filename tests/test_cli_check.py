@@ -1,0 +1,111 @@
+"""`postmortem check`: output formats and exit codes, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import make_project, valid_text
+
+POSTMORTEM = str(Path(sys.executable).with_name("postmortem"))
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [POSTMORTEM, *args], cwd=root, capture_output=True, text=True,
+        env={**os.environ, "NO_COLOR": "1"}, timeout=60,
+    )
+
+
+def bad_text() -> str:
+    return valid_text().replace("PM-2024-001", "PM-2024-002").replace("severity: SEV2", "severity: SEV7").replace(
+        "- 09:26 [decision]", "- 09:01 [decision]"
+    )
+
+
+def test_clean_knowledge_base_exits_0(tmp_path):
+    root = make_project(tmp_path, {"2024/a.md": valid_text()})
+    proc = run(root, "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout == ""
+    assert "1 postmortem checked: 0 errors, 0 warnings" in proc.stderr
+
+
+def test_errors_exit_1_with_path_line_level_message(tmp_path):
+    root = make_project(tmp_path, {"2024/a.md": valid_text(), "2024/b.md": bad_text()})
+    proc = run(root, "check")
+    assert proc.returncode == 1
+    lines = proc.stdout.strip().splitlines()
+    assert lines == [
+        "postmortems/2024/b.md:6: error: `severity: SEV7` is not allowed; use one of `SEV1`, `SEV2`, `SEV3`, `SEV4`",
+        "postmortems/2024/b.md:57: error: timeline entry `09:01` is earlier than the entry before it (`09:19` on line 56); "
+        "keep the timeline in chronological order; if it happened on a later day, write the date: `2024-03-15 09:01`",
+    ]
+    assert "2 postmortems checked: 2 errors, 0 warnings" in proc.stderr
+
+
+def test_paths_select_files_but_cross_file_rules_see_everything(tmp_path):
+    dup = valid_text()  # same id as a.md
+    root = make_project(tmp_path, {"2024/a.md": valid_text(), "2025/b.md": dup, "2025/c.md": bad_text()})
+    proc = run(root, "check", "postmortems/2024")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "postmortems/2024/a.md:2: error: id `PM-2024-001` is also used by postmortems/2025/b.md:2; ids must be unique: use the next free number"
+    ]
+    proc = run(root, "check", "postmortems/2025/c.md")
+    assert [line.split(":")[0] for line in proc.stdout.splitlines()] == ["postmortems/2025/c.md"] * 2
+
+
+def test_json_format(tmp_path):
+    root = make_project(tmp_path, {"2024/a.md": valid_text(), "2024/b.md": bad_text()})
+    proc = run(root, "check", "--format", "json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["checked"] == 2 and data["errors"] == 2 and data["warnings"] == 0
+    assert data["findings"][0] == {
+        "path": "postmortems/2024/b.md",
+        "line": 6,
+        "level": "error",
+        "code": "frontmatter.enum",
+        "message": "`severity: SEV7` is not allowed; use one of `SEV1`, `SEV2`, `SEV3`, `SEV4`",
+    }
+
+
+def test_warnings_alone_exit_0(tmp_path):
+    root = make_project(tmp_path, {"a.md": valid_text().replace("tags:", "tagz:")})
+    proc = run(root, "check")
+    assert proc.returncode == 0
+    assert "warning: unknown key `tagz`" in proc.stdout
+
+
+def test_configuration_is_read_from_mkdocs_yml(tmp_path):
+    options = {"severities": [{"name": "P1"}, {"name": "P2"}]}
+    root = make_project(tmp_path, {"a.md": valid_text()}, options)
+    proc = run(root, "check")
+    assert proc.returncode == 1
+    assert "`severity: SEV2` is not allowed" in proc.stdout and "`P1`, `P2`" in proc.stdout
+
+
+def test_usage_and_configuration_problems_exit_2(tmp_path):
+    proc = run(tmp_path, "check")
+    assert proc.returncode == 2
+    assert "mkdocs.yml: not found" in proc.stderr
+    root = make_project(tmp_path / "kb", {"a.md": valid_text()}, {"audience": "everyone"})
+    proc = run(root, "check")
+    assert proc.returncode == 2
+    assert "audience" in proc.stderr and "Traceback" not in proc.stderr
+    root = make_project(tmp_path / "kb2", {"a.md": valid_text()})
+    proc = run(root, "check", "postmortems/nope.md")
+    assert proc.returncode == 2
+    assert "no such file" in proc.stderr
+    proc = run(root, "check", "--format", "xml")
+    assert proc.returncode == 2
+
+
+def test_help_has_examples(tmp_path):
+    proc = run(tmp_path, "check", "--help")
+    assert proc.returncode == 0
+    assert "Examples:" in proc.stdout and "postmortem check postmortems/2024" not in proc.stderr
