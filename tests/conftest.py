@@ -49,7 +49,7 @@ def make_project(
         "site_name": "Test KB",
         "site_url": "https://kb.example.com/",
         "docs_dir": "docs",
-        "theme": {"name": "material", "custom_dir": str(THEME_OVERRIDES), "font": False},
+        "theme": {"name": "material", "custom_dir": str(THEME_OVERRIDES), "font": False, "features": ["content.action.edit"]},
         "plugins": ["search", {"postmortems": dict(options or {})}],
         "markdown_extensions": ["admonition", "attr_list", "tables", {"toc": {"permalink": True}}],
     }
