@@ -113,7 +113,7 @@ CASES = [
     ("related self", sub("related: []", "related: [PM-2024-001]"), 45, "frontmatter.related", "own id"),
     ("related bad id", sub("related: []", "related: ['not an id!']"), 45, "frontmatter.related", "not a postmortem id"),
     # --- YAML itself
-    ("yaml syntax", sub("title: Checkout latency after a config push", "title: [unclosed"), 4, "frontmatter.yaml", "invalid YAML"),
+    ("yaml syntax", sub("title: Checkout latency after a config push", "title: [unclosed"), 3, "frontmatter.yaml", "invalid YAML"),
     ("yaml tab", sub("  users_affected: 4200", "\tusers_affected: 4200"), 21, "frontmatter.yaml", "tab"),
     ("yaml duplicate key", sub("severity: SEV2", "severity: SEV2\nseverity: SEV3"), 7, "frontmatter.yaml", "duplicate key `severity`"),
     ("yaml python tag", sub("title: Checkout latency after a config push", "title: !!python/object/apply:os.system ['id']"), 3, "frontmatter.yaml", "not allowed"),

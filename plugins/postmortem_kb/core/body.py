@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .findings import Reporter
-from .frontmatter import suggest
+from .frontmatter import BIDI_CONTROLS, suggest
 from .model import Section, TimelineEntry, normalise_heading
 from .schema import LESSONS_SUBSECTIONS, MIN_TIMELINE_ENTRIES, REQUIRED_SECTIONS, TIMELINE_KINDS
 
@@ -82,6 +82,15 @@ def parse_body(
     report: Reporter,
     started_at: dt.datetime | None,
 ) -> ParsedBody:
+    for index, line in enumerate(body.split("\n")):
+        bidi = BIDI_CONTROLS.search(line)
+        if bidi:
+            report.error(
+                body_line + index,
+                "body.bidi",
+                f"this line contains an invisible Unicode direction control (U+{ord(bidi.group()):04X}) "
+                "that makes text display in another order than it is written; remove it",
+            )
     sections = split_sections(body, body_line)
     top = [s for s in sections if s.level == 2]
     by_key: dict[str, Section] = {}

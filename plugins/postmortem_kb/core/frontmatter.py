@@ -35,6 +35,9 @@ _DATETIME_RE = re.compile(
     r"[ \t]*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# Unicode direction controls (embeddings, overrides, isolates): invisible, and they
+# make text display in another order than it is written ("Trojan Source").
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Allowed clock skew between the author's machine and the builder's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 
@@ -165,6 +168,15 @@ class _Checker:
         if not text:
             self.err(node, "frontmatter.empty", f"`{name}` is empty; give it a value")
             return None
+        bidi = BIDI_CONTROLS.search(text)
+        if bidi:
+            self.err(
+                node,
+                "frontmatter.bidi",
+                f"`{name}` contains an invisible Unicode direction control (U+{ord(bidi.group()):04X}) "
+                "that makes text display in another order than it is written; remove it",
+            )
+            return None
         if max_length is not None and len(text) > max_length:
             self.err(
                 node,
@@ -269,8 +281,8 @@ class _Checker:
             return None
         values: list[str] = []
         ok = True
-        for item in items:
-            text = self.string(f"{name}` entry `", item, 200)
+        for index, item in enumerate(items, 1):
+            text = self.string(f"{name}[{index}]", item, 200)
             if text is None:
                 ok = False
                 continue
@@ -469,8 +481,8 @@ class _Checker:
             return None
         ids: list[str] = []
         ok = True
-        for item in items:
-            text = self.string("related` entry `", item, 64)
+        for index, item in enumerate(items, 1):
+            text = self.string(f"related[{index}]", item, 64)
             if text is None:
                 ok = False
                 continue

@@ -6,6 +6,8 @@ Each candidate comes with the reasons it was picked, shown on the page.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,6 +17,11 @@ WEIGHTS = {"category": 3, "service": 2, "tag": 1}
 # A key shared by very many postmortems says little; skip it past this share.
 MAX_POSTING_SHARE = 0.35
 MIN_SCORE = 3
+# Postings are in the knowledge base's order (newest first). A long posting (a
+# factor category shared by a fifth of the base) is scanned only this far, so
+# one page costs at most keys x MAX_SCAN steps, not a share of N: without the
+# bound, a build compares every page with a fixed share of all others (quadratic).
+MAX_SCAN = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +53,13 @@ class SimilarityIndex:
         if limit <= 0:
             return []
         scores: dict[int, int] = defaultdict(int)
-        reasons: dict[int, list[str]] = defaultdict(list)
-        for key in _keys(pm):
-            for index in self.postings.get(key, ()):
-                scores[index] += WEIGHTS[key[0]]
-                reasons[index].append(f"{key[0]} {key[1]}")
-        ranked = sorted(
+        keys = [key for key in _keys(pm) if key in self.postings]
+        for key in keys:
+            weight = WEIGHTS[key[0]]
+            for index in self.postings[key][:MAX_SCAN]:
+                scores[index] += weight
+        ranked = heapq.nlargest(
+            limit,
             (
                 (score, self.postmortems[i].started_at, i)
                 for i, score in scores.items()
@@ -59,12 +67,18 @@ class SimilarityIndex:
                 and self.postmortems[i].id != pm.id
                 and self.postmortems[i].id not in exclude
             ),
-            reverse=True,
         )
         out = []
-        for score, _, index in ranked[:limit]:
-            out.append(Similar(self.postmortems[index], score, _describe(reasons[index])))
+        for score, _, index in ranked:
+            # The reasons of the winners only, in the order the keys were scored.
+            reasons = [f"{kind} {value}" for kind, value in keys if self._scanned((kind, value), index)]
+            out.append(Similar(self.postmortems[index], score, _describe(reasons)))
         return out
+
+    def _scanned(self, key: tuple[str, str], index: int) -> bool:
+        posting = self.postings[key][:MAX_SCAN]
+        position = bisect.bisect_left(posting, index)
+        return position < len(posting) and posting[position] == index
 
 
 def _describe(reasons: list[str]) -> tuple[str, ...]:

@@ -166,6 +166,15 @@ def load(text: str) -> Y | None:
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or str(exc)
         context = f" ({exc.context})" if exc.context else ""
+        if (
+            exc.context
+            and exc.context_mark is not None
+            and exc.context_mark.line + 1 < line
+            and ("flow" in exc.context or "quoted" in exc.context)
+        ):
+            # libyaml notices an unclosed `[`, `{` or quote only lines later: point at where it opened.
+            line = exc.context_mark.line + 1
+            context = f" ({exc.context} that starts on this line and is never closed properly)"
         hint = ""
         lines = text.splitlines()
         if 0 < line <= len(lines) and "\t" in lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]:

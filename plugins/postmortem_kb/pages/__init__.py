@@ -7,6 +7,7 @@ page an author wrote at the same path.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -25,3 +26,23 @@ class GeneratedPage:
     markdown: str
     in_nav: bool = False
     search_exclude: bool = False
+    # Issue 3: large HTML blocks kept out of Markdown (its HTML parser is the
+    # slowest step on big index pages). `markdown` holds `block_marker(i)`
+    # comments; the plugin puts `blocks[i]` in their place after conversion.
+    blocks: tuple[str, ...] = ()
+
+
+def block_marker(index: int) -> str:
+    return f"<!--pmkb-block-{index}-->"
+
+
+def fill_blocks(html: str, blocks: tuple[str, ...]) -> str:
+    """The rendered page with each block marker replaced by its HTML."""
+    if not blocks:
+        return html
+    parts = re.split(r"<!--pmkb-block-(\d+)-->", html)
+    out = parts[0::2]
+    for i, number in enumerate(parts[1::2]):
+        index = int(number)
+        out[i] += blocks[index] if index < len(blocks) else ""
+    return "".join(out)

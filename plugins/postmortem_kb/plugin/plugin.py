@@ -14,6 +14,7 @@ Event by event:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 from collections import Counter
@@ -33,14 +34,17 @@ from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import SimilarityIndex
 from ..exports import write_exports
-from ..pages import GeneratedPage
+from ..pages import GeneratedPage, fill_blocks
 from ..pages.home import MARKER as HOME_MARKER
 from ..pages.home import overview_block
 from ..pages.registry import generate_pages
 from ..render import urls
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
+from ..search import generated_search_meta, page_search_meta, pagefind_body
 from .config import PostmortemsConfig, to_settings
+from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
+from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
 log = get_plugin_logger(__name__)
 
@@ -50,6 +54,9 @@ STYLESHEETS = (
     "assets/stylesheets/postmortem-kb-indexes.css",
 )
 JAVASCRIPTS = ("assets/javascripts/postmortem-kb.js",)
+# Search (issue 4): lessons page, Pagefind page and print styles; the Pagefind UI loader.
+SEARCH_STYLESHEETS = ("assets/stylesheets/postmortem-kb-search.css",)
+SEARCH_JAVASCRIPTS = ("assets/javascripts/postmortem-kb-search.js",)
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -65,11 +72,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.by_src: dict[str, Postmortem] = {}
         self.similar: SimilarityIndex | None = None
         self.generated: dict[str, GeneratedPage] = {}
+        self.published_by_id: dict[str, Postmortem] = {}
+        # Issue 7 (failure behaviour): see plugin/reliability.py.
+        self.dirty = False
+        self._site_dir = ""
+        self.last_good: dict[str, Postmortem] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.kb, self._site_dir = None, config.site_dir  # issue 7: no stale state in on_build_error
         if not self.config.enabled:
             return None
         try:
@@ -88,7 +102,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for position, sheet in enumerate(STYLESHEETS):
             if sheet not in config.extra_css:
                 config.extra_css.insert(position, sheet)
-        for script in JAVASCRIPTS:
+        for sheet in SEARCH_STYLESHEETS:  # search (issue 4)
+            if sheet not in config.extra_css:
+                config.extra_css.append(sheet)
+        for script in (*JAVASCRIPTS, *SEARCH_JAVASCRIPTS):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
         return config
@@ -99,6 +116,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return None
         kb = load_knowledge_base(self.root, self.settings, cache=self.cache)
         self.kb = kb
+        if self.is_serve:  # issue 7: a postmortem being edited keeps its last good version
+            for path in keep_last_good(kb, self.last_good):
+                log.warning(f"{path}: has errors; serving its last valid version until they are fixed")
         for finding in kb.findings:
             if finding.is_error:
                 log.error(finding.format())
@@ -121,6 +141,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             files.append(file)
             self.by_src[pm.path] = pm
         self.similar = SimilarityIndex(kb.published)
+        # Built once per build: `kb.by_id` is a property that makes a new dict per call.
+        self.published_by_id = kb.by_id
 
         self.generated = {}
         for page in generate_pages(kb, self.renderer, self.config):
@@ -155,7 +177,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         pm = self.by_src.get(src)
         if pm is not None:
             assert self.settings is not None and self.renderer is not None and self.kb is not None
-            published = self.kb.by_id
+            published = self.published_by_id
             related = [
                 Link(f"{published[r].id}: {published[r].title}", urls.postmortem(published[r].path))
                 for r in pm.related
@@ -167,25 +189,34 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 else []
             )
             page.title = html.escape(f"{pm.id}: {pm.title}")  # type: ignore[misc]
-            page.meta = {"template": TEMPLATE}
+            page.meta = {"template": TEMPLATE, "search": page_search_meta()}
+            # Issue 7: raw HTML pasted into the body is shown as text, never run.
+            safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
             return compose_markdown(
-                pm, self.settings, self.renderer, page.url or urls.postmortem(pm.path),
+                safe, self.settings, self.renderer, page.url or urls.postmortem(pm.path),
                 related, similar, preview=is_preview(pm),
             )
         if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
             markdown = markdown.replace(
-                HOME_MARKER, overview_block(self.kb, self.renderer, page.url or "")
+                HOME_MARKER, overview_block(self.kb, self.renderer, page.url or "", self.config)  # issue 3: trends_period
             )
         generated = self.generated.get(src)
         if generated is not None:
             page.title = html.escape(generated.title)  # type: ignore[misc]
             if generated.search_exclude:
                 page.meta.setdefault("search", {"exclude": True})
+            search_meta = generated_search_meta(src)  # search (issue 4): listings stay out
+            if search_meta is not None:
+                page.meta.setdefault("search", search_meta)
         return markdown
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.by_src:
-            return mark_timeline(html_text)
+            # Issue 7: scrub_html drops event handlers and script URLs from the rendered body.
+            return pagefind_body(scrub_html(mark_timeline(html_text)))
+        generated = self.generated.get(page.file.src_uri)
+        if generated is not None and generated.blocks:  # issue 3: HTML kept out of Markdown
+            return fill_blocks(html_text, generated.blocks)
         return None
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any] | None:
@@ -195,11 +226,47 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or self.kb is None or not self.config.exports:
+        if not self.config.enabled or self.kb is None:
             return
-        written = write_exports(self.kb, Path(config.site_dir), self.config, config.site_url)
-        if written:
-            log.info(f"postmortems: wrote {', '.join(written)}")
+        if self.config.exports:
+            written = write_exports(self.kb, Path(config.site_dir), self.config, config.site_url)
+            if written:
+                log.info(f"postmortems: wrote {', '.join(written)}")
+        self._run_pagefind(config)
+        # Issue 7: one closing line with the count of findings. A strict build with
+        # findings aborts right after this event: on_build_error says it failed.
+        line = closing_line(self.kb, failed=False)
+        if line and not config.strict:
+            log.warning(line)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Issue 7: a failed build says so once, and leaves no complete-looking site."""
+        if not self.config.enabled:
+            return
+        emptied = False
+        if self._site_dir and not self.is_serve and not self.dirty:
+            emptied = empty_site_dir(self._site_dir)
+        line = closing_line(self.kb, failed=True) if self.kb is not None else None
+        if line is None:
+            line = "postmortems: build failed" + (
+                "; the site directory was emptied so that a failed build is never deployed" if emptied else ""
+            )
+        elif not emptied:
+            line = line.split("; the site directory", 1)[0]
+        log.error(line)
+
+    # Search (issue 4): Pagefind indexes the built site, not while serving unless asked.
+    def _run_pagefind(self, config: MkDocsConfig) -> None:
+        if not self.config.pagefind or (self.is_serve and not self.config.pagefind_in_serve):
+            return
+        from ..search.pagefind import PagefindUnavailable, run_pagefind
+
+        try:
+            result = run_pagefind(Path(config.site_dir))
+        except PagefindUnavailable as exc:
+            log.warning(f"postmortems: pagefind: {exc}")
+            return
+        log.info(f"postmortems: Pagefind indexed {result.pages} pages ({result.bytes // 1024} KB in {result.output.name}/)")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.config.enabled and self.settings is not None:

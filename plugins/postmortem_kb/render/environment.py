@@ -30,9 +30,14 @@ class Renderer:
 
     def __init__(self, template_dirs: list[Path]) -> None:
         self.env = make_environment(template_dirs)
+        # One lookup per template and build (a Renderer lives for one build):
+        # `get_template` stats the file on every call to check it is up to date.
+        self._templates: dict[str, jinja2.Template] = {}
 
     def render(self, name: str, **context: Any) -> str:
-        template = self.env.get_template(f"partials/postmortem/{name}.html")
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = self.env.get_template(f"partials/postmortem/{name}.html")
         # Blank lines would end a raw-HTML block in Markdown: drop them.
         html = template.render(**context)
         return "\n".join(line for line in html.split("\n") if line.strip())

@@ -46,3 +46,20 @@ def year(value: int) -> str:
 def src_uri(url: str) -> str:
     """The generated page's source path for a directory URL."""
     return f"{url}index.md" if url.endswith("/") else f"{url}.md"
+
+
+# Cross-incident pages (trends views, action items by owner) -----------------
+
+ACTION_ITEMS_CLOSED = f"{ACTION_ITEMS}closed/"
+OWNERS = f"{ACTION_ITEMS}owners/"
+
+
+def owner(slug: str) -> str:
+    return f"{OWNERS}{slug}/"
+
+
+def trends_view(range_key: str, floor_key: str) -> str:
+    """`trends/` is all time and every severity; the other views live below it."""
+    if range_key == "all" and floor_key == "all":
+        return TRENDS
+    return f"{TRENDS}{range_key}/{floor_key}/"

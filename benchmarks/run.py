@@ -1,0 +1,564 @@
+"""Benchmark harness for postmortem-kb (issue 6): one command, a table, BENCHMARKS.md.
+
+    make bench                                   # N = 1000, 5000, 10000
+    .venv/bin/python benchmarks/run.py --sizes 1000 5000 --repeat 5
+
+For each N it generates a synthetic knowledge base (benchmarks/generate.py,
+reproducible from --seed) under --work (default /tmp/pmkb-bench/N/), checks
+that it passes `postmortem check` with zero errors, then measures, each
+--repeat times (median reported; --repeat-large for N >= 10,000):
+
+- `postmortem check` over the whole knowledge base (wall time, peak RSS);
+- `mkdocs build` with the plugin, and the baseline: the same Markdown under
+  docs/postmortems/ built by plain MkDocs + Material with the plugin disabled,
+  a small nav and `not_in_nav` (plugin and baseline runs are interleaved so
+  both see the same machine load);
+- the rebuild after one postmortem changes, in one process with one plugin
+  instance (what `mkdocs serve` keeps): a full rebuild (serve's default) and a
+  `dirty=True` rebuild, with the plugin's own time from timers around its events;
+- the size of the site, of Material's search index and, at N <= 5,000, of
+  what Pagefind loads for a one-word query.
+
+Every command is a subprocess; peak memory is its `ru_maxrss` from `os.wait4`.
+The generated part of BENCHMARKS.md sits between two markers; text outside
+them (the hand-written notes on fixes) is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+
+THEME = """theme:
+  name: material
+{custom_dir}  font: false
+  features:
+    - navigation.sections
+"""
+PLUGIN_YML = """site_name: Synthetic postmortems ({n})
+site_url: https://postmortems.example/
+docs_dir: docs
+site_dir: site
+{theme}
+nav:
+  - Home: index.md
+  - Postmortems: postmortems/index.md
+  - Browse:
+      - Contributing factors: categories/index.md
+      - Services: services/index.md
+      - Teams: teams/index.md
+      - Severities: severities/index.md
+      - Years: years/index.md
+plugins:
+  - search
+  - postmortems:
+      audience: internal
+      reference_date: "2026-01-01"
+      pagefind: {pagefind}
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+"""
+BASELINE_YML = """site_name: Synthetic postmortems, baseline ({n})
+site_url: https://postmortems.example/
+docs_dir: docs
+site_dir: site
+{theme}
+nav:
+  - Home: index.md
+not_in_nav: |
+  /postmortems/
+plugins:
+  - search
+  - postmortems:
+      enabled: false
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+"""
+
+
+# --------------------------------------------------------------------------- setup
+
+def prepare(work: Path, n: int, seed: int) -> tuple[Path, Path]:
+    """Write the plugin project and the baseline project for N (reused if already there)."""
+    folder = work / str(n)
+    kb, base = folder / "kb", folder / "baseline"
+    stamp = folder / "stamp.json"
+    want = {"n": n, "seed": seed, "generator": (HERE / "generate.py").read_text()}
+    if stamp.is_file() and json.loads(stamp.read_text()) == want:
+        return kb, base
+    shutil.rmtree(folder, ignore_errors=True)
+    theme_plugin = THEME.format(custom_dir=f"  custom_dir: {REPO / 'theme_overrides'}\n")
+    theme_base = THEME.format(custom_dir="")
+    for root in (kb, base):
+        (root / "docs").mkdir(parents=True)
+    (kb / "mkdocs.yml").write_text(PLUGIN_YML.format(n=n, theme=theme_plugin, pagefind="false"))
+    (kb / "mkdocs-pagefind.yml").write_text(PLUGIN_YML.format(n=n, theme=theme_plugin, pagefind="true"))
+    (kb / "docs" / "index.md").write_text(f"# Synthetic knowledge base\n\n{n} generated postmortems.\n\n<!-- postmortems:overview -->\n")
+    (base / "mkdocs.yml").write_text(BASELINE_YML.format(n=n, theme=theme_base))
+    (base / "docs" / "index.md").write_text(f"# Synthetic knowledge base\n\n{n} generated postmortems.\n")
+    for rel, text in generate(n, seed):
+        for target in (kb / "postmortems" / rel, base / "docs" / "postmortems" / rel):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    stamp.write_text(json.dumps(want))
+    return kb, base
+
+
+# --------------------------------------------------------------------------- measuring
+
+def timed(cmd: list[str], cwd: Path) -> dict:
+    """Run `cmd`; wall time, peak RSS (MB) and the output of that one process."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return {"s": wall, "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode, "output": text}
+
+
+def median(samples: list[dict], key: str) -> float:
+    return statistics.median(s[key] for s in samples)
+
+
+def du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def build(project: Path, config: str = "mkdocs.yml") -> dict:
+    shutil.rmtree(project / "site", ignore_errors=True)
+    result = timed([str(BIN / "mkdocs"), "build", "-f", config], project)
+    if result["rc"] != 0:
+        raise SystemExit(f"mkdocs build failed in {project}:\n{result['output'][-3000:]}")
+    result["warnings"] = sum(1 for line in result["output"].splitlines() if line.startswith("WARNING"))
+    del result["output"]
+    return result
+
+
+def check(project: Path) -> dict:
+    result = timed([str(BIN / "postmortem"), "check", "-q", "-f", "mkdocs.yml"], project)
+    if result["rc"] != 0:
+        raise SystemExit(f"postmortem check found errors in {project}:\n{result['output'][-3000:]}")
+    del result["output"]
+    return result
+
+
+def verify(project: Path, n: int) -> dict:
+    """The generated postmortems pass `postmortem check` with zero errors (and we count warnings)."""
+    result = timed([str(BIN / "postmortem"), "check", "--format", "json", "-f", "mkdocs.yml"], project)
+    report = json.loads(result["output"])
+    if report["errors"] or report["checked"] != n:
+        raise SystemExit(f"generated knowledge base is not clean: {report['errors']} errors, {report['checked']} checked")
+    return {"checked": report["checked"], "errors": report["errors"], "warnings": report["warnings"]}
+
+
+def rebuild(project: Path) -> dict:
+    """Full build, then a full rebuild and a dirty rebuild after one postmortem changes (one process)."""
+    result = timed([sys.executable, str(HERE / "run.py"), "_rebuild", str(project)], project)
+    if result["rc"] != 0:
+        raise SystemExit(f"rebuild measurement failed:\n{result['output'][-3000:]}")
+    line = [l for l in result["output"].splitlines() if l.startswith("BENCH-JSON ")][-1]
+    data = json.loads(line[len("BENCH-JSON "):])
+    data["rss_mb"] = result["rss_mb"]
+    return data
+
+
+def _rebuild_in_process(project: Path) -> None:
+    """Runs in a child process: time the plugin's events across three builds of one config."""
+    import functools
+    import logging
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from postmortem_kb.plugin.plugin import PostmortemsPlugin
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    spent: dict[str, float] = {}
+    events = ("on_config", "on_files", "on_page_read_source", "on_page_markdown",
+              "on_page_content", "on_page_context", "on_post_build")
+    for name in events:
+        original = getattr(PostmortemsPlugin, name)
+
+        def wrapper(self, *args, __original=original, __name=name, **kwargs):
+            start = time.perf_counter()
+            try:
+                return __original(self, *args, **kwargs)
+            finally:
+                spent[__name] = spent.get(__name, 0.0) + time.perf_counter() - start
+
+        functools.update_wrapper(wrapper, original)  # keeps mkdocs_priority
+        setattr(PostmortemsPlugin, name, wrapper)
+
+    os.chdir(project)
+    config = load_config("mkdocs.yml")
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["postmortems"]
+    target = sorted((project / "postmortems").rglob("*.md"))[len(list((project / "postmortems").rglob("*.md"))) // 2]
+    original_text = target.read_text(encoding="utf-8")
+    runs = {}
+    try:
+        for label, dirty, edit in (("cold", False, None), ("full", False, " Edited once."), ("dirty", True, " Edited twice.")):
+            if edit:
+                target.write_text(original_text.replace("## Timeline", edit.strip() + "\n\n## Timeline", 1), encoding="utf-8")
+                time.sleep(0.01)
+            spent.clear()
+            hits, misses = plugin.cache.hits, plugin.cache.misses
+            start = time.perf_counter()
+            mkdocs_build(config, dirty=dirty)
+            total = time.perf_counter() - start
+            runs[label] = {
+                "s": total,
+                "plugin_s": sum(spent.values()),
+                "events": dict(spent),
+                "cache_hits": plugin.cache.hits - hits,
+                "cache_misses": plugin.cache.misses - misses,
+            }
+    finally:
+        target.write_text(original_text, encoding="utf-8")
+    print("BENCH-JSON " + json.dumps(runs))
+
+
+def pagefind(project: Path) -> dict:
+    """What Pagefind loads for a one-word query, via the plugin option or, if that is not there yet, standalone."""
+    from postmortem_kb.plugin import plugin as plugin_module
+    import inspect
+
+    wired = "pagefind" in inspect.getsource(plugin_module.PostmortemsPlugin).replace("pagefind_in_serve", "")
+    info: dict = {"via": "plugin option" if wired else "standalone (plugin option not wired yet)"}
+    if wired:
+        result = build(project, "mkdocs-pagefind.yml")
+        info.update(build_s=result["s"], build_rss_mb=result["rss_mb"])
+    bundle = project / "site" / "pagefind"
+    if not bundle.is_dir():
+        if wired:
+            info["via"] = "standalone (plugin option ran, but wrote no site/pagefind/)"
+        if not (project / "site" / "index.html").is_file():
+            build(project)
+        result = timed([sys.executable, "-m", "pagefind", "--site", "site"], project)
+        if result["rc"] != 0:
+            return {"via": "skipped: pagefind failed", "error": result["output"][-500:]}
+        info.update(index_s=result["s"], index_rss_mb=result["rss_mb"])
+    info.update(load_for_query(bundle))
+    return info
+
+
+def load_for_query(bundle: Path) -> dict:
+    """Bytes a browser fetches for one one-word query through Pagefind's JS API.
+
+    pagefind.js + pagefind-entry.json + the WebAssembly + the metadata, then the
+    index chunk that holds the word (we count the largest chunk: an upper
+    bound), all filter chunks (the default UI loads them to show facets), and
+    the fragments of the first 5 results (the 5 largest: an upper bound).
+    """
+    def size(p: Path) -> int:
+        return p.stat().st_size
+
+    fixed = [bundle / "pagefind.js", bundle / "pagefind-entry.json"]
+    fixed += sorted(bundle.glob("wasm.*.pagefind"))[:1] + sorted(bundle.glob("pagefind.*.pf_meta"))[:1]
+    index = sorted((size(p) for p in (bundle / "index").glob("*.pf_index")), reverse=True)
+    filters = [size(p) for p in (bundle / "filter").glob("*.pf_filter")] if (bundle / "filter").is_dir() else []
+    fragments = sorted((size(p) for p in (bundle / "fragment").glob("*.pf_fragment")), reverse=True)
+    ui = [p for p in (bundle / "pagefind-ui.js", bundle / "pagefind-ui.css") if p.is_file()]
+    total = sum(size(p) for p in fixed if p.is_file()) + (index[0] if index else 0) + sum(filters) + sum(fragments[:5])
+    return {
+        "query_kb": total / 1024,
+        "ui_kb": sum(size(p) for p in ui) / 1024,
+        "index_chunks": len(index),
+        "largest_chunk_kb": (index[0] / 1024) if index else 0,
+        "bundle_mb": du(bundle) / 1024 / 1024,
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(ram, 1), "os": platform.platform()}
+
+
+def versions() -> dict:
+    import yaml
+
+    def v(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "Python": platform.python_version(),
+        "MkDocs": v("mkdocs"),
+        "Material": v("mkdocs-material"),
+        "PyYAML": f"{yaml.__version__} ({'with' if yaml.__with_libyaml__ else 'without'} libyaml)",
+        "Markdown": v("markdown"),
+        "Jinja2": v("jinja2"),
+        "Pagefind": v("pagefind"),
+        "postmortem-kb": v("postmortem-kb"),
+    }
+
+
+def fmt(value: float | None, spec: str = ".2f", unit: str = "") -> str:
+    return "n/a" if value is None else f"{value:{spec}}{unit}"
+
+
+def summarise(r: dict) -> dict:
+    s = {"n": r["n"]}
+    s["check_s"] = median(r["check"], "s")
+    s["check_mb"] = max(x["rss_mb"] for x in r["check"])
+    if not r["plugin"]:
+        return s
+    s["plugin_s"] = median(r["plugin"], "s")
+    s["plugin_mb"] = max(x["rss_mb"] for x in r["plugin"])
+    s["base_s"] = median(r["baseline"], "s")
+    s["base_mb"] = max(x["rss_mb"] for x in r["baseline"])
+    s["ratio"] = s["plugin_s"] / s["base_s"]
+    for key in ("site_mb", "base_site_mb", "search_kb", "base_search_kb", "warnings"):
+        s[key] = r.get(key)
+    if r.get("rebuild"):
+        s["rebuild_full_s"] = statistics.median(x["full"]["s"] for x in r["rebuild"])
+        s["rebuild_full_plugin_s"] = statistics.median(x["full"]["plugin_s"] for x in r["rebuild"])
+        s["rebuild_dirty_s"] = statistics.median(x["dirty"]["s"] for x in r["rebuild"])
+        s["rebuild_dirty_plugin_s"] = statistics.median(x["dirty"]["plugin_s"] for x in r["rebuild"])
+        s["rebuild_cache"] = f"{r['rebuild'][-1]['full']['cache_hits']} hit / {r['rebuild'][-1]['full']['cache_misses']} miss"
+    s["pagefind"] = r.get("pagefind")
+    return s
+
+
+def targets(rows: dict[int, dict]) -> list[tuple[str, str, str, str]]:
+    out = []
+
+    def add(name: str, goal: str, value: float | None, ok: bool | None, shown: str) -> None:
+        out.append((name, goal, shown if value is not None else "not measured", "—" if ok is None else ("pass" if ok else "FAIL")))
+
+    r1, r5, r10 = rows.get(1000), rows.get(5000), rows.get(10000)
+    ratio = r1["ratio"] if r1 else None
+    add("Plugin build / baseline at N=1,000", "<= 1.25", ratio, None if ratio is None else ratio <= 1.25, fmt(ratio, ".2f", "x"))
+    growth = None
+    if r1 and r5:
+        growth = (r5["plugin_s"] / r1["plugin_s"]) / (r5["base_s"] / r1["base_s"])
+        shown = f"{growth:.2f} (plugin {r5['plugin_s'] / r1['plugin_s']:.2f}x, baseline {r5['base_s'] / r1['base_s']:.2f}x)"
+    add("Growth 1k→5k, plugin / baseline", "<= 1.10", growth, None if growth is None else growth <= 1.1, shown if growth else "")
+    v = r10["check_s"] if r10 else None
+    add("`postmortem check`, N=10,000", "< 3 s", v, None if v is None else v < 3, fmt(v, ".2f", " s"))
+    v = r1["check_s"] if r1 else None
+    add("`postmortem check`, N=1,000", "< 0.6 s", v, None if v is None else v < 0.6, fmt(v, ".2f", " s"))
+    v = r10.get("plugin_mb") if r10 else None
+    add("Peak memory of the build, N=10,000", "< 2 GB", v, None if v is None else v < 2048, fmt(v, ".0f", " MB"))
+    v = r1.get("rebuild_dirty_plugin_s") if r1 else None
+    full = r1.get("rebuild_full_plugin_s") if r1 else None
+    add("Plugin's share of a rebuild after one edit, N=1,000", "< 0.5 s", v, None if v is None else v < 0.5,
+        f"{fmt(v, '.2f', ' s')} (dirty); {fmt(full, '.2f', ' s')} in a full rebuild")
+    pf = r5.get("pagefind") if r5 else None
+    v = pf.get("query_kb") if pf else None
+    add("Pagefind one-word query, N=5,000", "< 500 KB", v, None if v is None else v < 500,
+        f"{fmt(v, '.0f', ' KB')} ({pf['via']})" if pf and v is not None else "")
+    return out
+
+
+def render(results: list[dict], meta: dict) -> str:
+    rows = {r["n"]: summarise(r) for r in results}
+    lines = [
+        START,
+        "",
+        f"Measured {meta['date']} by `benchmarks/run.py` ({meta['seconds'] / 60:.1f} min in all). Command:",
+        "",
+        f"    {meta['command']}",
+        "",
+        f"- Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, {meta['machine']['ram_gb']} GB RAM ({meta['machine']['os']}).",
+        f"  Load average {meta['load_start']} at the start, {meta['load_end']} at the end: the machine is shared with other",
+        "  engineers' test runs, so every figure is the median of repeated runs (plugin and baseline builds",
+        "  interleaved, so both see the same load), and single runs can be 20-30% off.",
+        "- Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
+        f"- Repeats: {meta['repeat']} per figure ({meta['repeat_large']} at N >= {meta['large_from']:,}, to keep the run short{'; builds only up to N = ' + format(meta['build_max'], ',') if meta['build_max'] else ''}); "
+        f"seed {meta['seed']}; work folder `{meta['work']}`.",
+        f"- Each synthetic postmortem: ~1,200 words (front matter included), 15-30 timeline entries, 1-4 factors, "
+        "1-6 action items; all pass `postmortem check` with zero errors (verified every run).",
+        "",
+        "| N | check | check RSS | plugin build | plugin RSS | baseline build | baseline RSS | ratio | site (plugin / baseline) | search_index.json (plugin / baseline) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, s in sorted(rows.items()):
+        if "plugin_s" not in s:
+            lines.append(f"| {n:,} | {s['check_s']:.2f} s | {s['check_mb']:.0f} MB | not built | | not built | | | | |")
+            continue
+        lines.append(
+            f"| {n:,} | {s['check_s']:.2f} s | {s['check_mb']:.0f} MB | {s['plugin_s']:.1f} s | {s['plugin_mb']:.0f} MB | "
+            f"{s['base_s']:.1f} s | {s['base_mb']:.0f} MB | {s['ratio']:.2f}x | {s['site_mb']:.0f} / {s['base_site_mb']:.0f} MB | "
+            f"{s['search_kb'] / 1024:.1f} / {s['base_search_kb'] / 1024:.1f} MB |"
+        )
+    lines += [
+        "",
+        "Rebuild after one postmortem changes (one process, one plugin instance, warm parse cache):",
+        "",
+        "| N | full rebuild (serve's default) | plugin's share | `dirty=True` rebuild | plugin's share | parse cache on rebuild |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, s in sorted(rows.items()):
+        if "rebuild_full_s" in s:
+            lines.append(
+                f"| {n:,} | {s['rebuild_full_s']:.1f} s | {s['rebuild_full_plugin_s']:.2f} s | {s['rebuild_dirty_s']:.1f} s | "
+                f"{s['rebuild_dirty_plugin_s']:.2f} s | {s['rebuild_cache']} |"
+            )
+    pf_rows = [(n, s["pagefind"]) for n, s in sorted(rows.items()) if s.get("pagefind")]
+    if pf_rows:
+        lines += ["", "Pagefind (one-word query through the JS API: entry, JS, WebAssembly, metadata, the largest index "
+                  "chunk, all filter chunks, the 5 largest result fragments; an upper bound):", "",
+                  "| N | how | one-word query loads | default UI adds | index chunks | bundle on disk | indexing time | indexing RSS |",
+                  "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        for n, pf in pf_rows:
+            if "query_kb" not in pf:
+                lines.append(f"| {n:,} | {pf['via']} | | | | | | |")
+                continue
+            lines.append(
+                f"| {n:,} | {pf['via']} | {pf['query_kb']:.0f} KB | {pf['ui_kb']:.0f} KB | {pf['index_chunks']} | {pf['bundle_mb']:.1f} MB | "
+                f"{fmt(pf.get('index_s'), '.1f', ' s')} | {fmt(pf.get('index_rss_mb'), '.0f', ' MB')} |"
+            )
+    lines += ["", "Targets of issue 6, computed from the figures above:", "", "| target | goal | measured | result |", "|---|---|---|---|"]
+    for name, goal, value, ok in targets(rows):
+        lines.append(f"| {name} | {goal} | {value} | {ok} |")
+    lines += ["", "Every sample (seconds):", ""]
+    for r in results:
+        samples = "; ".join(f"{k} " + ", ".join(f"{x['s']:.2f}" for x in r[k]) for k in ("check", "plugin", "baseline") if r[k])
+        lines.append(f"- N={r['n']:,}: {samples}")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_report(path: Path, block: str) -> None:
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
+            tail = rest.split(END, 1)[1]
+            path.write_text(head + block + tail, encoding="utf-8")
+            return
+    path.write_text("# Benchmarks\n\nGenerated by `make bench` (`benchmarks/run.py`); see the notes below the table.\n\n" + block + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- main
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000], help="knowledge-base sizes (default: 1000 5000 10000)")
+    parser.add_argument("--seed", type=int, default=20240314, help="generator seed (same seed, same files)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is reported (default 3)")
+    parser.add_argument("--repeat-large", type=int, default=1, help="runs per build figure at N >= 10,000 (default 1)")
+    parser.add_argument("--large-from", type=int, default=10_000, help="N from which --repeat-large applies (default 10000)")
+    parser.add_argument("--build-max", type=int, default=None, help="above this N, only generate and time `postmortem check` (no builds)")
+    parser.add_argument("--rebuild-repeat", type=int, default=None, help="rebuild measurements at N <= 1000 (default: --repeat)")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "pmkb-bench", help="where the knowledge bases are generated")
+    parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md", help="report file (the generated block is replaced)")
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument("--no-rebuild", action="store_true", help="skip the rebuild measurement")
+    parser.add_argument("--no-pagefind", action="store_true", help="skip the Pagefind measurement")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    load_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    results = []
+    for n in args.sizes:
+        repeat = args.repeat if n < args.large_from else max(1, args.repeat_large)
+        t = time.perf_counter()
+        kb, base = prepare(args.work, n, args.seed)
+        r: dict = {"n": n, "repeat": repeat, "generate_s": time.perf_counter() - t}
+        r["verify"] = verify(kb, n)
+        print(f"N={n}: generated in {r['generate_s']:.1f} s; check: {r['verify']['errors']} errors, {r['verify']['warnings']} warnings", flush=True)
+        r["check"] = [check(kb) for _ in range(max(3, args.repeat))]
+        r["plugin"], r["baseline"] = [], []
+        if args.build_max is not None and n > args.build_max:
+            results.append(r)
+            continue
+        for i in range(repeat):
+            r["plugin"].append(build(kb))
+            r["baseline"].append(build(base))
+            print(f"  run {i + 1}/{repeat}: plugin {r['plugin'][-1]['s']:.1f} s, baseline {r['baseline'][-1]['s']:.1f} s", flush=True)
+        r["warnings"] = r["plugin"][-1]["warnings"]
+        r["site_mb"] = du(kb / "site") / 1024 / 1024
+        r["base_site_mb"] = du(base / "site") / 1024 / 1024
+        r["search_kb"] = (kb / "site/search/search_index.json").stat().st_size / 1024
+        r["base_search_kb"] = (base / "site/search/search_index.json").stat().st_size / 1024
+        if not args.no_pagefind and n <= 5000:
+            r["pagefind"] = pagefind(kb)
+            print(f"  pagefind: {r['pagefind']}", flush=True)
+        if not args.no_rebuild and n <= 5000:
+            r["rebuild"] = [rebuild(kb) for _ in range((args.rebuild_repeat or repeat) if n <= 1000 else 1)]
+            print(f"  rebuild: {[{k: round(v['s'], 2) for k, v in x.items() if isinstance(v, dict)} for x in r['rebuild']]}", flush=True)
+        results.append(r)
+        log = args.work / f"results-{dt.datetime.now():%Y%m%d-%H%M%S}-{n}.json"
+        log.write_text(json.dumps(r, indent=1, default=str))
+
+    meta = {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "command": " ".join([".venv/bin/python benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+        "machine": machine(),
+        "versions": versions(),
+        "repeat": args.repeat,
+        "repeat_large": args.repeat_large,
+        "large_from": args.large_from,
+        "build_max": args.build_max,
+        "seed": args.seed,
+        "work": args.work,
+        "seconds": time.perf_counter() - started,
+        "load_start": load_start,
+        "load_end": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+    block = render(results, meta)
+    print(block)
+    (args.work / "last-report.md").write_text(block)
+    if not args.no_write:
+        write_report(args.output, block)
+        print(f"\nwritten to {args.output}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "_rebuild":
+        _rebuild_in_process(Path(sys.argv[2]))
+    else:
+        main()

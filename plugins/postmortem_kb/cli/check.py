@@ -1,0 +1,254 @@
+"""`postmortem check` (the format, plus lint) and `postmortem lint` (lint only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from ..core.findings import Finding, Level, sort_key
+from ..core.knowledge_base import KnowledgeBase, discover, is_postmortem_path, load_knowledge_base
+from ..core.settings import Settings
+from ..core.source import SourceError, decode
+from ..lint import RULES, is_lint_code, lint_file, unknown_rule_ids
+from .changes import GitError, changed_files
+from .common import CONFIG_OPTION, EXIT_OK, fail, load_project
+from .report import FORMATS, Outcome, emit
+
+# Findings that depend on other files: always computed against the whole
+# knowledge base, and always reported, even with --changed-since.
+CROSS_FILE_CODES = ("frontmatter.duplicate-id", "frontmatter.related-missing")
+
+FORMAT_OPTION = click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text: `path:line: level: message`; json: a list of findings; github: workflow-command "
+         "annotations (and a summary in $GITHUB_STEP_SUMMARY when set).",
+)
+CHANGED_OPTION = click.option(
+    "--changed-since", metavar="REF",
+    help="Only postmortems added or modified since the merge base of REF and HEAD (untracked "
+         "files included), e.g. origin/main. Needs git.",
+)
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Warnings fail too (exit 1), as they do in `mkdocs build --strict`.",
+)
+QUIET_OPTION = click.option("-q", "--quiet", is_flag=True, help="Print errors only, not warnings or the summary.")
+
+
+def _relative(raw: str, root: Path) -> tuple[str, bool]:
+    """(path relative to the project root, is a folder)."""
+    path = Path(raw).resolve()
+    try:
+        rel = path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        rel = Path(raw).as_posix()
+    return ("" if rel == "." else rel), path.is_dir()
+
+
+def _select(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> tuple[list[Finding], set[str]]:
+    """Findings for the given files or folders (all when none are given)."""
+    if not paths:
+        return list(kb.findings), {r.path for r in kb.results}
+    wanted: set[str] = set()
+    prefixes: list[str] = []
+    for raw in paths:
+        rel, is_dir = _relative(raw, root)
+        if is_dir:
+            prefixes.append(rel.rstrip("/") + "/" if rel else "")
+        else:
+            wanted.add(rel)
+
+    def chosen(path: str) -> bool:
+        return path in wanted or any(path.startswith(p) for p in prefixes)
+
+    selected = {r.path for r in kb.results if chosen(r.path)}
+    # Findings on paths not known as results (symlinks, unreadable folders) count too.
+    return [f for f in kb.findings if f.path in selected or chosen(f.path)], selected
+
+
+def _changed(kb: KnowledgeBase, root: Path, ref: str) -> tuple[list[Finding], set[str]]:
+    try:
+        changed = changed_files(root, ref)
+    except GitError as exc:
+        fail(str(exc))
+    selected = {r.path for r in kb.results if r.path in changed}
+    findings = [f for f in kb.findings if f.path in changed or f.code in CROSS_FILE_CODES]
+    return findings, selected
+
+
+def _warn_unknown_rules(settings: Settings) -> None:
+    for rule in unknown_rule_ids(settings.disabled_rules):
+        click.echo(
+            f"postmortem: warning: `disabled_rules` lists `{rule}`, which is not a lint rule "
+            "(see `postmortem lint --list-rules`)",
+            err=True,
+        )
+
+
+def _check_paths_exist(paths: tuple[str, ...]) -> None:
+    for raw in paths:
+        if not Path(raw).exists():
+            fail(f"{raw}: no such file or folder")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@CONFIG_OPTION
+@FORMAT_OPTION
+@CHANGED_OPTION
+@click.option("--no-lint", is_flag=True, help="Skip the blameless-language, secrets and personal-data rules.")
+@STRICT_OPTION
+@QUIET_OPTION
+def check(
+    paths: tuple[str, ...],
+    config_file: str,
+    output_format: str,
+    changed_since: str | None,
+    no_lint: bool,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Validate postmortems against the format, and lint them, without building the site.
+
+    PATHS are files or folders (default: the whole knowledge base). The
+    cross-file rules (unique ids, `related` ids that exist) always look at
+    the whole knowledge base, and with --changed-since their findings are
+    reported wherever they are.
+
+    Exit status: 0 clean (warnings allowed unless --strict), 1 errors found,
+    2 usage or configuration problem.
+
+    \b
+    Examples:
+      postmortem check
+      postmortem check postmortems/2024/2024-03-14-checkout-latency.md
+      postmortem check --strict --changed-since origin/main
+      postmortem check --format github --changed-since origin/main   # in GitHub Actions
+      postmortem check --format json > findings.json
+    """
+    settings, root = load_project(config_file)
+    if changed_since and paths:
+        raise click.UsageError("give PATHS or --changed-since, not both")
+    _check_paths_exist(paths)
+    if no_lint:
+        settings = dataclasses.replace(settings, disabled_rules=("*",))
+    else:
+        _warn_unknown_rules(settings)
+    kb = load_knowledge_base(root, settings)
+    if changed_since:
+        findings, selected = _changed(kb, root, changed_since)
+        scope = f"changed since {changed_since}"
+    else:
+        findings, selected = _select(kb, root, paths)
+        scope = ""
+    if no_lint:
+        findings = [f for f in findings if not is_lint_code(f.code)]
+    outcome = Outcome("Postmortem check", len(selected), findings, strict=strict, scope=scope)
+    sys.exit(emit(outcome, output_format, quiet=quiet, root=root))
+
+
+def _lint_targets(root: Path, settings: Settings, paths: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """(reported path, file) for every file to lint."""
+    if not paths:
+        return [(rel, root / rel) for rel in discover(root, settings.postmortems_dir).files]
+    targets: list[tuple[str, Path]] = []
+    for raw in paths:
+        rel, is_dir = _relative(raw, root)
+        if not is_dir:
+            targets.append((rel, Path(raw)))
+            continue
+        for folder, dirs, names in os.walk(raw):
+            # Same rule as the knowledge base: `_folders`, index.md and README.md are not postmortems.
+            dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+            for name in sorted(names):
+                if is_postmortem_path(name):
+                    file = Path(folder) / name
+                    targets.append((_relative(str(file), root)[0], file))
+    return targets
+
+
+def _lint_one(rel: str, file: Path, settings: Settings) -> list[Finding]:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        return [Finding(rel, 0, Level.ERROR, "file.unreadable", f"cannot read: {exc.strerror}")]
+    try:
+        text = decode(data)
+    except SourceError as exc:
+        return [Finding(rel, exc.line, Level.ERROR, exc.code, exc.message)]
+    return lint_file(rel, text, settings)
+
+
+def _list_rules() -> None:
+    seen: set[str] = set()
+    for rule in RULES:
+        if rule.id in seen:
+            continue
+        seen.add(rule.id)
+        where = {"prose": "prose", "actions": "action items", "text": "text outside code", "raw": "everything"}[rule.scope]
+        summary = rule.message.replace("{text} ", "").split(";")[0]
+        click.echo(f"{rule.id:30} {rule.level.value:8} {where:18} {summary}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@CONFIG_OPTION
+@FORMAT_OPTION
+@CHANGED_OPTION
+@STRICT_OPTION
+@QUIET_OPTION
+@click.option("--list-rules", is_flag=True, help="List the rule ids (for inline comments and `disabled_rules`) and exit.")
+def lint(
+    paths: tuple[str, ...],
+    config_file: str,
+    output_format: str,
+    changed_since: str | None,
+    strict: bool,
+    quiet: bool,
+    list_rules: bool,
+) -> None:
+    """Run only the lint rules: blameless language, secrets, personal data, placeholders.
+
+    Blameless-language findings are warnings with a suggested rewording;
+    secrets, personal data and template placeholders left in are errors.
+    PATHS are Markdown files or folders (default: the whole knowledge base);
+    a file does not need valid front matter to be linted.
+
+    Turn a rule off for one line with an HTML comment on that line,
+    `<!-- postmortem-lint: disable=blameless.hindsight -->` (or `disable`
+    alone for every rule), and for a whole site with the plugin option
+    `disabled_rules` in mkdocs.yml.
+
+    \b
+    Examples:
+      postmortem lint
+      postmortem lint --strict postmortems/2025/2025-07-17-checkout-mtls-certificate-expired.md
+      postmortem lint --changed-since origin/main
+      postmortem lint --list-rules
+    """
+    if list_rules:
+        _list_rules()
+        sys.exit(EXIT_OK)
+    settings, root = load_project(config_file)
+    if changed_since and paths:
+        raise click.UsageError("give PATHS or --changed-since, not both")
+    _check_paths_exist(paths)
+    _warn_unknown_rules(settings)
+    targets = _lint_targets(root, settings, paths)
+    scope = ""
+    if changed_since:
+        try:
+            changed = changed_files(root, changed_since)
+        except GitError as exc:
+            fail(str(exc))
+        targets = [(rel, file) for rel, file in targets if rel in changed]
+        scope = f"changed since {changed_since}"
+    findings: list[Finding] = []
+    for rel, file in targets:
+        findings.extend(_lint_one(rel, file, settings))
+    findings.sort(key=sort_key)
+    outcome = Outcome("Postmortem lint", len(targets), findings, strict=strict, scope=scope)
+    sys.exit(emit(outcome, output_format, quiet=quiet, root=root))

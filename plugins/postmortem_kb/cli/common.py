@@ -1,0 +1,50 @@
+"""What every command shares: exit codes, loading `mkdocs.yml`, failing kindly."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from ..core.settings import Settings
+from ..plugin.config import ConfigFileError, load_settings
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+CONFIG_OPTION = click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The site's mkdocs.yml; its `postmortems` block configures the knowledge base.",
+)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print `postmortem: message` on stderr and exit (2 by default: usage or configuration)."""
+    click.echo(f"postmortem: {message}", err=True)
+    sys.exit(code)
+
+
+def load_project(config_file: str) -> tuple[Settings, Path]:
+    """Settings and project root from `mkdocs.yml`, or exit 2 saying what is wrong."""
+    try:
+        return load_settings(Path(config_file))
+    except ConfigFileError as exc:
+        fail(str(exc))
+
+
+def colour_allowed() -> bool | None:
+    """None lets click decide (colour only on a terminal); False when NO_COLOR is set.
+
+    https://no-color.org: any non-empty value of NO_COLOR turns colour off.
+    """
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"

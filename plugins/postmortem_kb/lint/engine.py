@@ -1,0 +1,282 @@
+"""Runs the rule table over one document and reports findings.
+
+Linting clean text must cost next to nothing (`postmortem check` reads every
+file of the knowledge base), so a rule's regex is never run over the whole
+text: its anchors are found with `bytes.find` in the text's shape, and the
+regex is tried with `match` at those offsets only. Masking code, computing
+front-matter ranges and the guards' look-arounds happen only for a candidate.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from ..core.findings import Level, Reporter
+from ..core.frontmatter import suggest
+from .guards import GUARDS, GuardContext
+from .rules import ACTIONS, PROSE, RAW, RULE_IDS, RULES, TEXT, Rule
+from .text import Segment, front_matter_ranges, people_names
+
+DIRECTIVE = "postmortem-lint"
+_DIRECTIVE = re.compile(
+    r"postmortem-lint:[ \t]*(?P<kind>disable-next-line|disable)"
+    r"(?:[ \t]*=[ \t]*(?P<ids>[\w.*,\- \t]+?))?[ \t]*(?:-->|$)",
+    re.MULTILINE,
+)
+ALL = "*"
+
+
+# Bytes from rarest to most common in prose: an anchor without a whole word
+# is only searched for when its rarest byte occurs at all (`in` on one byte
+# is a memchr, many times faster than a multi-byte `find`).
+_RARITY = b"{}@+<>|~^$#%&*=_()[]\\`/;!?'\",:.-0"
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    needle: bytes
+    gate: tuple[bytes, ...]  # words the document must contain
+    precheck: bytes  # one byte the document must contain ("" when gated)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    rule: Rule
+    regex: re.Pattern[str]
+    anchors: tuple[Anchor, ...]
+    back: frozenset[str]
+    # Set when every anchor is gated: a document sharing none of these words is skipped.
+    any_word: frozenset[bytes] | None
+    requires: frozenset[bytes] | None
+
+
+def _anchor(text: str, whole_words: bool) -> Anchor:
+    needle = text.encode("ascii")
+    pieces = re.findall(r"[a-z0]+(?=[^a-z0])", text)  # complete words inside the anchor
+    trailing = re.search(r"[a-z0]+$", text)
+    if whole_words and trailing:
+        pieces.append(trailing.group(0))
+    gate = tuple(p.encode("ascii") for p in pieces)
+    precheck = b""
+    if not gate:
+        rare = [b for b in _RARITY if b in needle]
+        precheck = bytes([rare[0]]) if rare else b""
+    return Anchor(needle, gate, precheck)
+
+
+def _matches(rule_id: str, patterns: Iterable[str]) -> bool:
+    return any(p == ALL or p == rule_id or fnmatch.fnmatchcase(rule_id, p) for p in patterns)
+
+
+@lru_cache(maxsize=32)
+def active_rules(disabled: tuple[str, ...] = ()) -> tuple[Compiled, ...]:
+    """The compiled rows not switched off by the site (`disabled_rules`, globs allowed)."""
+    compiled = []
+    for rule in RULES:
+        if _matches(rule.id, disabled):
+            continue
+        anchors = tuple(_anchor(a, rule.whole_words) for a in rule.anchors)
+        gated = all(a.gate for a in anchors)
+        any_word = frozenset(w for a in anchors for w in a.gate) if gated else None
+        requires = frozenset(w.encode("ascii") for w in rule.requires) or None
+        compiled.append(Compiled(rule, rule.compile(), anchors, frozenset(rule.back), any_word, requires))
+    return tuple(compiled)
+
+
+def unknown_rule_ids(ids: Iterable[str]) -> list[str]:
+    """Entries of `disabled_rules` (or of a directive) that name no rule."""
+    return [i for i in ids if i != ALL and not any(_matches(r, [i]) for r in RULE_IDS)]
+
+
+def shown(text: str, column: int, secret: bool) -> str:
+    """The span as a message shows it; a secret shows enough to find it, never to use it."""
+    if not secret:
+        if len(text) > 60:  # a long placeholder: enough to recognise it
+            text = text[:56].rstrip() + " …" + text[-2:]
+        return f'"{text}" (column {column})'
+    if "@" in text and " " not in text:  # e-mail: the domain says whose, the rest stays out
+        local, _, domain = text.rpartition("@")
+        return f'"{local[:1]}…@{domain}" (column {column})'
+    return f'"{text[:4].rstrip()}…" ({len(text)} characters, column {column})'
+
+
+class _Directives:
+    """Inline `postmortem-lint: disable[=ids]` comments, by file line."""
+
+    def __init__(self, segments: Iterable[Segment]) -> None:
+        self.by_line: dict[int, set[str]] = {}
+        self.problems: list[tuple[int, str]] = []
+        for segment in segments:
+            if DIRECTIVE in segment.text:
+                self._scan(segment)
+
+    def _scan(self, segment: Segment) -> None:
+        for match in _DIRECTIVE.finditer(segment.text):
+            line, _ = segment.position(match.start())
+            if match.group("kind") == "disable-next-line":
+                line += 1
+            raw = match.group("ids")
+            ids = {i for i in re.split(r"[,\s]+", raw) if i} if raw else {ALL}
+            self.problems.extend((line, unknown) for unknown in unknown_rule_ids(sorted(ids)))
+            self.by_line.setdefault(line, set()).update(ids)
+
+    def disabled(self, rule_id: str, first: int, last: int) -> bool:
+        if not self.by_line:
+            return False
+        for line in range(first, last + 1):
+            ids = self.by_line.get(line)
+            if ids and _matches(rule_id, ids):
+                return True
+        return False
+
+
+class _Document:
+    """One document's segments and the lazily computed views the scopes need."""
+
+    def __init__(self, front_matter: Segment, body: Segment, root: Any, yaml_lines: int) -> None:
+        self.front_matter = front_matter
+        self.body = body
+        self.root = root
+        self.yaml_lines = yaml_lines
+        self._ranges: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None
+        self._guard_context: GuardContext | None = None
+
+    def ranges(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        if self._ranges is None:
+            self._ranges = front_matter_ranges(self.root, self.yaml_lines, self.front_matter.first_line - 1)
+        return self._ranges
+
+    def guard_context(self) -> GuardContext:
+        if self._guard_context is None:
+            self._guard_context = GuardContext(people_names(self.root), self.body.text)
+        return self._guard_context
+
+    def accepts(self, scope: str, segment: Segment, start: int, line: int) -> bool:
+        """Whether a candidate at `start` (file line `line`) is in the rule's scope."""
+        if scope == RAW:
+            return True
+        if segment is self.body:
+            if scope == ACTIONS:
+                low, high = segment.action_section()
+                if not low <= start < high:
+                    return False
+            return not segment.in_code(start)
+        if scope == TEXT:
+            return True
+        prose, actions = self.ranges()
+        wanted = actions if scope == ACTIONS else prose + actions
+        return any(first <= line <= last for first, last in wanted)
+
+
+def lint_parts(
+    report: Reporter,
+    *,
+    front_matter: str,
+    front_matter_line: int,
+    body: str,
+    body_line: int,
+    root: Any,
+    disabled: tuple[str, ...] = (),
+) -> None:
+    """Lint one document given as front matter and body; findings go to `report`."""
+    rules = active_rules(tuple(disabled))
+    if not rules:
+        return
+    document = _Document(
+        Segment(front_matter, front_matter_line),
+        Segment(body, body_line),
+        root,
+        front_matter.count("\n") + 1,
+    )
+    directives = _Directives((document.front_matter, document.body))
+    seen: set[tuple[str, int, int]] = set()
+    secret_spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
+
+    # Plain loops rather than helpers: this runs for every file of every check.
+    for segment in (document.front_matter, document.body):
+        text, shape, words = segment.text, segment.shape, segment.words
+        for compiled in rules:
+            if compiled.any_word is not None and words.isdisjoint(compiled.any_word):
+                continue
+            if compiled.requires is not None and words.isdisjoint(compiled.requires):
+                continue
+            rule = compiled.rule
+            lo, hi = 0, len(text)
+            if rule.scope == ACTIONS and segment is document.body:
+                lo, hi = segment.action_section()
+                if lo == hi:
+                    continue
+            tried: set[int] = set()
+            for anchor in compiled.anchors:
+                gate = anchor.gate
+                if gate:
+                    if gate[0] not in words or (len(gate) > 1 and not words.issuperset(gate)):
+                        continue
+                elif anchor.precheck and anchor.precheck not in shape:
+                    continue
+                position = shape.find(anchor.needle, lo, hi)
+                while position != -1:
+                    start = position
+                    if compiled.back:
+                        while start > 0 and text[start - 1] in compiled.back:
+                            start -= 1
+                    position = shape.find(anchor.needle, position + 1, hi)
+                    if start in tried:
+                        continue
+                    tried.add(start)
+                    match = compiled.regex.match(text, start)
+                    if match is not None:
+                        _consider(document, segment, rule, match, directives, seen, secret_spans, report)
+
+    for line, unknown in directives.problems:
+        report.warning(
+            line,
+            "lint.unknown-rule",
+            f"lint.unknown-rule: `{unknown}` in a `postmortem-lint: disable` comment is not a rule"
+            f"{suggest(unknown, RULE_IDS)}; `postmortem lint --list-rules` lists them",
+        )
+
+
+def _consider(
+    document: _Document,
+    segment: Segment,
+    rule: Rule,
+    match: re.Match[str],
+    directives: _Directives,
+    seen: set[tuple[str, int, int]],
+    secret_spans: list[tuple[int, int, int]],
+    report: Reporter,
+) -> None:
+    """Report one regex match unless its scope, guard, a directive or a duplicate rules it out."""
+    group = rule.group if rule.group and match.group(rule.group) is not None else 0
+    span_start, span_end = match.span(group)
+    line, column = segment.position(span_start)
+    if not document.accepts(rule.scope, segment, span_start, line):
+        return
+    if rule.guard is not None and not GUARDS[rule.guard](match, segment.text, document.guard_context()):
+        return
+    last_line, last_column = segment.position(max(span_start, span_end - 1))
+    key = (rule.id, line, column)
+    if key in seen or directives.disabled(rule.id, line, last_line):
+        return
+    if rule.scope == RAW:
+        # One finding per secret: `Bearer eyJ...` is a JWT, not two problems.
+        if any(l == line and c0 <= last_column and column <= c1 for l, c0, c1 in secret_spans):
+            return
+        secret_spans.append((line, column, last_column))
+    seen.add(key)
+    _report(report, rule, match.group(group), line, column)
+
+
+def _report(report: Reporter, rule: Rule, span: str, line: int, column: int) -> None:
+    span = " ".join(span.split())  # a phrase wrapped over two lines reads as one
+    message = f"{rule.id}: {rule.message.format(text=shown(span, column, rule.redact))}; {rule.suggestion}"
+    if rule.level is Level.ERROR:
+        report.error(line, rule.id, message)
+    else:
+        report.warning(line, rule.id, message)

@@ -1,0 +1,224 @@
+"""Audience leak canaries: what a build leaves out, it leaves out everywhere.
+
+Five postmortems (public, internal, restricted, draft, in-review) each carry a
+unique canary in every field and section, and in their file name. Three sites
+are built (public, internal, preview) and every file of each output is
+searched, whatever produced it (pages, search index, sitemap, exports, feeds,
+SVG charts, Pagefind's index and fragments, gzip-compressed files
+decompressed), so new outputs are covered as soon as they exist.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import build, make_project
+
+pytestmark = pytest.mark.integration
+
+KINDS = ("public", "internal", "restricted", "draft", "review")
+# Each excluded postmortem is also the only one in its year, severity and
+# factor category, so counts on generated pages would give it away.
+YEAR = {"public": 2024, "internal": 2023, "restricted": 2019, "draft": 2018, "review": 2017}
+SEVERITY = {"public": "SEV3", "internal": "SEV2", "restricted": "SEV1", "draft": "SEV4", "review": "SEV4"}
+CATEGORY = {
+    "public": "config-change",
+    "internal": "dependency",
+    "restricted": "security",
+    "draft": "time-expiry",
+    "review": "data-storage",
+}
+
+
+def canary(kind: str, field: str) -> str:
+    return f"zq{kind}{field}"
+
+
+def postmortem(kind: str) -> str:
+    c = lambda field: canary(kind, field)  # noqa: E731
+    year = YEAR[kind]
+    status = {"draft": "draft", "review": "in-review"}.get(kind, "published")
+    visibility = kind if kind in ("public", "internal", "restricted") else "internal"
+    related = "[ZQINTERNAL-ID, ZQRESTRICTED-ID, ZQDRAFT-ID]" if kind == "public" else "[]"
+    return f"""---
+id: ZQ{kind.upper()}-ID
+title: Outage {c('title')}
+status: {status}
+visibility: {visibility}
+severity: {SEVERITY[kind]}
+summary: Customers saw errors {c('summary')}.
+started_at: {year}-03-14T09:12:00Z
+detected_at: {year}-03-14T09:19:00Z
+mitigated_at: {year}-03-14T09:31:00Z
+resolved_at: {year}-03-14T11:00:00Z
+services: [zq{kind}-svc]
+teams: [zq{kind}-team]
+authors: [{c('author')}]
+reviewers: [{c('reviewer')}]
+tags: [{c('tag')}]
+detection: alert
+trigger: {c('trigger')}
+near_miss: false
+impact:
+  users_affected: 4200
+  revenue: {c('revenue')}
+contributing_factors:
+  - category: {CATEGORY[kind]}
+    description: {c('factor')}
+action_items:
+  - title: Add {c('actiontitle')}
+    owner: {c('owner')}
+    due: {year}-04-30
+    status: open
+    ticket: https://tracker.example.com/{c('ticket')}
+related: {related}
+---
+
+## Impact
+
+{c('impact')}
+
+## Background
+
+{c('background')}
+
+## Timeline
+
+- 09:05 [action] {c('timelinea')}
+- 09:12 [observation] {c('timelineb')}
+- 09:19 [detection] {c('timelinec')}
+
+## Contributing Factors
+
+{c('factors')}
+
+## Lessons Learned
+
+### What went well
+
+{c('well')}
+
+### What went wrong
+
+{c('wrong')}
+
+### Where we got lucky
+
+{c('lucky')}
+
+## Action Items
+
+{c('actions')}
+
+## Supporting Information
+
+{c('supporting')}
+"""
+
+
+def corpus() -> dict[str, str]:
+    return {f"{YEAR[kind]}/zq{kind}file.md": postmortem(kind) for kind in KINDS}
+
+
+def output_texts(site: Path) -> dict[str, str]:
+    """Every file of the site as text (gzip/zlib decompressed), plus its path."""
+    texts: dict[str, str] = {}
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        for unpack in (gzip.decompress, zlib.decompress):
+            try:
+                data = unpack(data)
+                break
+            except Exception:  # noqa: BLE001 - not compressed that way
+                continue
+        rel = path.relative_to(site).as_posix()
+        texts[rel] = rel + "\n" + data.decode("utf-8", errors="replace")
+    return texts
+
+
+def leaks(texts: dict[str, str], kind: str) -> list[str]:
+    pattern = re.compile(rf"zq-?{kind}", re.IGNORECASE)
+    return [f"{rel}: {m.group(0)}...{text[m.start():m.start() + 40]!r}" for rel, text in texts.items() for m in [pattern.search(text)] if m]
+
+
+SITES = {
+    "public": ({"audience": "public"}, {"public"}),
+    "internal": ({"audience": "internal"}, {"public", "internal"}),
+    "preview": ({"audience": "internal", "include_drafts": True}, {"public", "internal", "draft", "review"}),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SITES))
+def site(request, tmp_path_factory):
+    options, shown = SITES[request.param]
+    root = make_project(tmp_path_factory.mktemp(f"leak-{request.param}"), corpus(), {**options, "reference_date": "2026-01-15", "pagefind": True})
+    result = build(root, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert result.returncode == 0, result.output
+    return request.param, shown, result, output_texts(result.site)
+
+
+def test_excluded_canaries_appear_nowhere(site):
+    name, shown, result, texts = site
+    assert len(texts) > 20
+    for kind in KINDS:
+        found = leaks(texts, kind)
+        if kind in shown:
+            # Sanity: the search sees what is published, in every field.
+            everything = "\n".join(texts.values())
+            for field in ("title", "summary", "author", "tag", "trigger", "factor", "actiontitle", "owner", "impact", "well", "supporting"):
+                assert canary(kind, field) in everything, f"{name}: {canary(kind, field)} missing"
+        else:
+            assert not found, f"{name} site leaks the {kind} postmortem:\n" + "\n".join(found[:20])
+
+
+def test_build_log_counts_what_was_left_out(site):
+    name, shown, result, _ = site
+    assert f"{len(shown)} published, {len(KINDS) - len(shown)} left out" in result.output
+
+
+def test_counts_do_not_reveal_excluded_postmortems(site):
+    name, shown, result, texts = site
+    listing = texts["postmortems/index.html"]
+    pages = [rel for rel in texts if re.fullmatch(r"postmortems/\d{4}/[^/]+/index\.html", rel)]
+    assert len(pages) == len(shown), pages
+    # The listing names exactly the shown postmortems and says how many.
+    assert len(re.findall(r"ZQ[A-Z]+-ID", listing)) >= len(shown)
+    assert re.search(rf"\b{len(shown)}\b[^<]*postmortem", listing), "listing count"
+    for kind in KINDS:
+        if kind in shown:
+            continue
+        year, category = YEAR[kind], CATEGORY[kind]
+        # No page, index entry or sitemap entry for its year or category.
+        assert not any(f"years/{year}/" in rel for rel in texts), f"{name}: a page for year {year}"
+        for rel, text in texts.items():
+            if rel.endswith((".html", ".xml", ".json", ".csv")):
+                assert f"years/{year}/" not in text, f"{name}: {rel} links year {year}"
+        # The taxonomy lists every category, but one used only by excluded
+        # postmortems counts zero and lists none of them.
+        if category not in {CATEGORY[k] for k in shown}:
+            page = texts.get(f"categories/{category}/index.html", "")
+            assert not re.search(r"ZQ[A-Z]+-ID", page), f"{name}: category {category} lists a postmortem"
+            if page:
+                plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+                assert re.search(r"\bIncidents 0\b|\b0 incidents\b", plain), f"{name}: category {category} count"
+                assert not re.search(r"\bIncidents [1-9]\d*(?![\d-])", plain), f"{name}: category {category} count"
+            severity = texts.get(f"severities/{SEVERITY[kind].lower()}/index.html", "")
+            if SEVERITY[kind] not in {SEVERITY[k] for k in shown}:
+                assert not re.search(r"ZQ[A-Z]+-ID", severity), f"{name}: {SEVERITY[kind]} lists a postmortem"
+
+
+def test_related_never_names_an_excluded_postmortem(site):
+    name, shown, result, texts = site
+    page = texts["postmortems/2024/zqpublicfile/index.html"]
+    for kind in ("internal", "restricted", "draft"):
+        linked = f"ZQ{kind.upper()}-ID" in page or f"zq{kind}file" in page
+        assert linked == (kind in shown), f"{name}: related link to {kind} is {linked}"
+    if shown == {"public"}:
+        assert "Related incidents" not in page

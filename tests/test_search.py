@@ -1,0 +1,126 @@
+"""Search: Material's index tuning, the lessons page, and Pagefind (issue 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import valid_text
+from postmortem_kb.pages.lessons import render_markdown, split_items
+from postmortem_kb.search import generated_search_meta, page_search_meta, pagefind_body
+
+
+@pytest.mark.parametrize(
+    ("src_uri", "expected"),
+    [
+        ("categories/config-change/index.md", {"exclude": True}),
+        ("services/checkout-api/index.md", {"exclude": True}),
+        ("teams/sre/index.md", {"exclude": True}),
+        ("severities/sev1/index.md", {"exclude": True}),
+        ("years/2024/index.md", {"exclude": True}),
+        ("postmortems/index.md", {"exclude": True}),
+        ("search/index.md", {"exclude": True}),
+        ("lessons/index.md", {"boost": 0.5}),
+        ("guides/search.md", None),
+    ],
+)
+def test_generated_search_meta(src_uri, expected):
+    assert generated_search_meta(src_uri) == expected
+
+
+def test_postmortems_are_boosted():
+    assert page_search_meta()["boost"] > 1
+
+
+def test_pagefind_body_and_related_are_marked():
+    html = pagefind_body('<p>x</p><ul class="pmkb-related"><li>other</li></ul>')
+    assert html.startswith('<div class="pmkb-pagefind-body" data-pagefind-body>')
+    assert 'class="pmkb-related" data-search-exclude data-pagefind-ignore' in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- one\n- two\n  continued\n", ["one", "two\ncontinued"]),
+        ("1. first\n2. second\n", ["first", "second"]),
+        ("A paragraph of prose.\nStill prose.\n", ["A paragraph of prose.\nStill prose."]),
+        ("\n\n", []),
+        ("- item with\n\n  a second paragraph\n- next", ["item with\n\na second paragraph", "next"]),
+    ],
+)
+def test_split_items(text, expected):
+    assert split_items(text) == expected
+
+
+def test_lesson_markdown_is_rendered():
+    assert render_markdown("The `pool` was **small**") == "The <code>pool</code> was <strong>small</strong>"
+
+
+def _index(result) -> list[dict]:
+    return json.loads(result.read("search/search_index.json"))["docs"]
+
+
+@pytest.mark.integration
+def test_material_index_is_tuned(site_builder):
+    text = valid_text().replace("Nothing alerted on the pool.", "- Nothing alerted on the pool.\n- The `pool` dashboard was **hidden**.")
+    result = site_builder({"2024/a.md": text}, {"reference_date": "2026-11-27"})
+    assert result.returncode == 0, result.output
+    docs = _index(result)
+    locations = {d["location"] for d in docs}
+    # Listing pages do not crowd the results; the lessons page is searchable.
+    assert not any(loc.startswith(("categories/", "services/", "teams/", "severities/", "years/")) for loc in locations)
+    assert "postmortems/" not in locations
+    assert any(loc.startswith("lessons/") for loc in locations)
+    main = next(d for d in docs if d["location"] == "postmortems/2024/a/")
+    assert main["boost"] == 2.0
+    # The summary comes first; categories, services and tags follow; no dates or people.
+    assert main["text"].startswith("<p>For 19 minutes, 12% of checkouts timed out")
+    for kept in ("checkout-api", "Configuration change", "#connection-pool"):
+        assert kept in main["text"]
+    for dropped in ("Priya Raman", "2024-03-14", "Started"):
+        assert dropped not in main["text"]
+    lessons = [d for d in docs if d["location"].startswith("lessons/")]
+    assert all(d.get("boost") == 0.5 for d in lessons)
+    # The lesson Markdown is rendered on the lessons page, linked to its source.
+    page = result.read("lessons/index.html")
+    assert "The <code>pool</code> dashboard was <strong>hidden</strong>." in page
+    assert 'href="../postmortems/2024/a/"' in page
+    assert "It happened on a quiet morning." in page
+    assert "The rollback took five minutes." not in page  # "what went well" is not a lesson here
+    # The lesson appears under each of its factors, indexed once.
+    assert page.count("Nothing alerted on the pool.") == 2
+    assert page.count("data-search-exclude data-pagefind-ignore") == 1
+    # Generated pages have no edit link; postmortems link to their source.
+    assert "/edit/" not in page
+    assert "/edit/" not in result.read("categories/config-change/index.html")
+    # Pagefind is off by default: no search page, no pagefind/ folder.
+    assert not (result.site / "pagefind").exists()
+    assert not (result.site / "search" / "index.html").exists()
+
+
+@pytest.mark.integration
+def test_pagefind_indexes_postmortems_with_filters(site_builder):
+    pytest.importorskip("pagefind.index")
+    text = valid_text().replace("title: Checkout latency after a config push", "title: 'Checkout \"><b>x</b> latency'")
+    result = site_builder({"2024/a.md": text}, {"pagefind": True, "reference_date": "2026-11-27"})
+    assert result.returncode == 0, result.output
+    assert "Pagefind indexed 1 pages" in result.output
+    entry = json.loads(result.read("pagefind/pagefind-entry.json"))
+    assert entry["languages"]["en"]["page_count"] == 1  # postmortems only
+    assert (result.site / "pagefind" / "pagefind-ui.js").is_file()
+    page = result.read("postmortems/2024/a/index.html")
+    for attribute in (
+        'data-pagefind-filter="category">Configuration change</a>',
+        'data-pagefind-filter="service">checkout-api</a>',
+        'data-pagefind-filter="team">sre</a>',
+        'data-pagefind-filter="severity">SEV2</a>',
+        'data-pagefind-filter="year">2024</a>',
+        'data-pagefind-sort="date[datetime]"',
+        'data-pagefind-meta="summary"',
+        "data-pagefind-body",
+    ):
+        assert attribute in page
+    assert "Checkout &#34;&gt;&lt;b&gt;x&lt;/b&gt; latency" in page or "Checkout &quot;&gt;&lt;b&gt;x&lt;/b&gt; latency" in page
+    search = result.read("search/index.html")
+    assert 'id="pmkb-pagefind"' in search and 'data-bundle="../pagefind/"' in search
