@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
-
+from pmkb_cli_helpers import postmortem
 from postmortem_kb.core.findings import Level
 from postmortem_kb.core.settings import Settings
 from postmortem_kb.core.validate import check_text
 from postmortem_kb.lint import RULE_IDS, RULES, lint_file
-from pmkb_cli_helpers import postmortem
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -169,7 +170,7 @@ def test_front_matter_prose_values_are_linted_on_their_own_lines() -> None:
 def test_vague_action_items_apply_to_action_titles_and_the_action_items_section() -> None:
     text = postmortem(action_title="Be more careful when changing pool sizes")
     found = [(f.code, f.line) for f in _fm_findings(text)]
-    assert ("blameless.vague-action", 22) in found
+    assert ("blameless.vague-action", 20) in found
     # In the Action Items section of the body too, but not elsewhere in the body.
     body = "\n## Action Items\n\nWe will look into the retry logic.\n"
     text = postmortem(body_extra=body)
@@ -199,7 +200,9 @@ CLEAN_LOG = """\
 kafka-broker-2 offset=184467 partition=12 lag=3.2s at 14:03:59+02:00 (UTC+2), ticket SRE-2207, PR #4821, build 2024.03.14-1
 connect 10.42.7.19:5432 user=orders password=*** token=<redacted> url=postgres://orders:${DB_PASSWORD}@db-1:5432/orders
 Authorization: Bearer <token>  api_key=$API_KEY  secret: see vault path kv/checkout  p99 +120 ms, 11,800 errors
-git@github.com:pantrylane/checkout.git  oncall@example.com  noreply@pantrylane.com  ssh deploy@bastion.internal
+secret_name=db-creds-2 token_expires_at=2024-03-14T10:00:00Z auth_method=oauth2 api_version=2024-01-01 private_ip=10.0.3.4
+secret_arn=arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-AbCd12 password_last_changed: 2023-11-02
+git@github.com:pantrylane/checkout.git  noreply@pantrylane.com  icon@2x.png  ssh deploy@bastion.internal
 ```
 The session token expired; password rotation and the secret store were not involved.
 Commit 3f9c2a1 and UUID 123e4567-e89b-12d3-a456-426614174000 ran for 1h 12m between 09:12 and 10:24.
@@ -220,12 +223,16 @@ SECRETS = [
     ("secrets.url-password", "DATABASE_URL=postgres://orders:Sup3rS3cret@db-primary.internal:5432/orders"),
     ("secrets.password-assignment", "db connect failed: user=orders password=hunter22"),
     ("secrets.password-assignment", '{"client_secret": "k9Xq2LmP7vR4tZ8w"}'),
+    ("secrets.password-assignment", "PGPASSWORD=Orders2024 psql -h db-1"),
+    ("secrets.password-assignment", "SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0"),
+    ("secrets.url-password", "REDIS_URL=redis://:s3cretRedis@cache-1:6379/0"),
     ("secrets.github-token", "GITHUB_TOKEN=ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"),
     ("secrets.slack-token", "SLACK_BOT_TOKEN=xoxb-" + "1234567890-0987654321-AbCdEfGhIjKlMnOp"),
     ("secrets.stripe-key", "key sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"),
     ("secrets.google-api-key", "maps key AIza" + "SyA-1234567890abcdefghijklmnopqrstu"),
     ("secrets.basic-auth", "Authorization: Basic b3JkZXJzOmh1bnRlcjI="),
     ("pii.email", "Reported by jane.doe@pantrylane.com at 09:14."),
+    ("pii.email", "From: oncall-lead@example.com"),  # fake-looking addresses are still addresses
     ("pii.phone", "Customer called from +44 20 7946 0958."),
     ("pii.phone", "customer_phone=+14155550100 status=active"),
     ("pii.phone", "Call back on (415) 555-0100 or 415-555-0101."),
@@ -241,9 +248,9 @@ def test_secrets_and_personal_data_are_errors_in_pasted_logs(rule: str, line: st
     finding = next(f for f in findings if f.code == rule)
     assert finding.level is Level.ERROR and finding.line == 5
     # The secret itself never reaches the message (nor a CI log).
-    value = line.split("=")[-1].split()[-1].strip('"}')
-    if len(value) > 8:
-        assert value not in finding.message
+    for token in re.findall(r"[A-Za-z0-9+/_.-]{10,}", line):
+        if any(ch.isdigit() for ch in token):
+            assert token not in finding.message
 
 
 def test_one_finding_per_secret() -> None:
@@ -289,3 +296,23 @@ def test_the_sample_postmortems_are_lint_clean() -> None:
             continue
         findings += lint_file(path.relative_to(REPO).as_posix(), path.read_text(encoding="utf-8"), Settings())
     assert [f.format() for f in findings] == []
+
+
+def test_the_writing_guide_example_is_a_valid_clean_postmortem() -> None:
+    guide = (REPO / "docs" / "guides" / "writing-a-postmortem.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(---\n.*?)```\n", guide, re.DOTALL).group(1)
+    settings = Settings(reference_date=dt.date(2026, 1, 31))
+    result = check_text("example.md", example, settings)
+    assert [f.format() for f in result.findings] == []
+    assert result.record is not None and result.record.id == "PM-2024-001"
+
+
+@pytest.mark.integration
+def test_mkdocs_build_strict_fails_on_lint_warnings_and_honours_disabling(site_builder) -> None:
+    warned = postmortem(body_extra="\nWe just restarted the consumer.\n")
+    result = site_builder({"2024/a.md": warned})
+    assert result.returncode != 0
+    assert "postmortems/2024/a.md:57: warning: blameless.hindsight:" in result.output
+    quoted = postmortem(body_extra="\nWe just restarted the consumer. <!-- postmortem-lint: disable=blameless.hindsight -->\n")
+    assert site_builder({"2024/a.md": quoted}).returncode == 0
+    assert site_builder({"2024/a.md": warned}, {"disabled_rules": ["blameless.hindsight"]}).returncode == 0

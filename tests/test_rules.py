@@ -251,3 +251,8 @@ def test_midnight_without_date_suggests_the_date():
 def test_headings_in_code_blocks_are_not_sections():
     text = sub("## Impact\n\nAbout", "## Impact\n\n```\n## Timeline\n```\n\nAbout")
     assert check(text).findings == ()
+
+
+def test_secrets_are_found_even_when_the_yaml_is_broken():
+    result = check("---\nid: [oops\n---\n\nour key AKIAIOSFODNN7EXAMPLE leaked\n")
+    assert [(f.line, f.code) for f in result.findings] == [(2, "frontmatter.yaml"), (5, "secrets.aws-access-key")]

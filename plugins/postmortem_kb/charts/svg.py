@@ -8,12 +8,14 @@ from collections.abc import Mapping
 from xml.sax.saxutils import escape
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+# Characters XML 1.0 forbids even escaped: a YAML "\a" in a title must not break the SVG.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FONT = 11  # user units; the stylesheet scales the whole SVG
 
 
 def esc(value: object) -> str:
     """Escape for SVG text and double-quoted attributes."""
-    return escape(str(value), {'"': "&quot;"})
+    return escape(_NOT_XML.sub("", str(value)), {'"': "&quot;"})
 
 
 def fmt(value: float) -> str:

@@ -182,13 +182,16 @@ def _lint_one(rel: str, file: Path, settings: Settings) -> list[Finding]:
     return lint_file(rel, text, settings)
 
 
+_SCOPE_NAMES = {"prose": "prose", "actions": "action items", "text": "text outside code", "raw": "everything"}
+
+
 def _list_rules() -> None:
     seen: set[str] = set()
     for rule in RULES:
         if rule.id in seen:
             continue
         seen.add(rule.id)
-        where = {"prose": "prose", "actions": "action items", "text": "text outside code", "raw": "everything"}[rule.scope]
+        where = _SCOPE_NAMES[rule.scope]
         summary = rule.message.replace("{text} ", "").split(";")[0]
         click.echo(f"{rule.id:30} {rule.level.value:8} {where:18} {summary}")
 
@@ -200,7 +203,8 @@ def _list_rules() -> None:
 @CHANGED_OPTION
 @STRICT_OPTION
 @QUIET_OPTION
-@click.option("--list-rules", is_flag=True, help="List the rule ids (for inline comments and `disabled_rules`) and exit.")
+@click.option("--list-rules", is_flag=True,
+              help="List the rule ids (for inline comments and `disabled_rules`) and exit.")
 def lint(
     paths: tuple[str, ...],
     config_file: str,

@@ -129,9 +129,9 @@ def step_summary(outcome: Outcome, root: Path) -> str:
         for finding in outcome.findings[:SUMMARY_ROWS]:
             mark = "❌" if finding.is_error else "⚠️"
             path = workspace_path(finding.path, root)
-            lines.append(
-                f"| {mark} | `{_cell(path)}` | {finding.line or ''} | `{_cell(finding.code)}` | {_cell(finding.message)} |"
-            )
+            code, message = f"`{_cell(finding.code)}`", _cell(finding.message)
+            cells = [mark, f"`{_cell(path)}`", str(finding.line or ""), code, message]
+            lines.append("| " + " | ".join(cells) + " |")
         if len(outcome.findings) > SUMMARY_ROWS:
             lines += ["", f"… and {len(outcome.findings) - SUMMARY_ROWS} more: see the job log."]
         lines.append("")

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import sys
 from collections import Counter
+from typing import Any
 
 import click
 
@@ -18,7 +19,7 @@ from ..core.settings import AUDIENCES
 from .common import CONFIG_OPTION, EXIT_OK, colour_allowed, load_project, plural
 
 
-def figures(kb: KnowledgeBase) -> dict[str, object]:
+def figures(kb: KnowledgeBase) -> dict[str, Any]:
     """The figures as plain data (the JSON output, and what the text output prints)."""
     settings = kb.settings
     today = settings.reference_date
@@ -63,7 +64,7 @@ def _bar(count: int, largest: int, width: int = 24) -> str:
     return "█" * (round(count / largest * width) if largest else 0)
 
 
-def _print_text(kb: KnowledgeBase, data: dict) -> None:
+def _print_text(kb: KnowledgeBase, data: dict[str, Any]) -> None:
     colour = colour_allowed()
 
     def heading(text: str) -> None:

@@ -35,6 +35,7 @@ _DATETIME_RE = re.compile(
     r"[ \t]*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # Unicode direction controls (embeddings, overrides, isolates): invisible, and they
 # make text display in another order than it is written ("Trojan Source").
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -121,7 +122,7 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None]:
 
 
 def is_http_url(text: str) -> bool:
-    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+    if _SPACE_OR_CONTROL.search(text):
         return False
     try:
         parts = urlsplit(text)

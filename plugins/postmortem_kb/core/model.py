@@ -71,10 +71,11 @@ class Section:
     level: int
     line: int
     text: str
+    key: str = ""  # the normalised title, computed once (sections are looked up often)
 
-    @property
-    def key(self) -> str:
-        return normalise_heading(self.title)
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", normalise_heading(self.title))
 
 
 def normalise_heading(title: str) -> str:

@@ -16,6 +16,7 @@ from .model import Postmortem
 from .settings import Settings
 from .source import SourceError, decode, split
 from .yamlnodes import YamlError, load
+from ..lint import lint_document
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,8 @@ def check_text(
         root = load(doc.front_matter)
     except YamlError as exc:
         report.error(exc.line + offset, "frontmatter.yaml", exc.message)
+        # A broken draft pasted from logs may still hold a secret: lint it anyway.
+        lint_document(path, doc, None, offset, settings, report)
         return FileResult(path, None, tuple(report.findings))
     if root is None or root.kind != "map":
         what = "empty" if root is None else {"seq": "a list", "null": "empty"}.get(root.kind, "a single value")
@@ -74,13 +77,12 @@ def check_text(
             f"the front matter is {what}; it must be a mapping of fields, one `key: value` per line "
             "(`id: PM-2024-001`, `title: ...`)",
         )
+        lint_document(path, doc, None, offset, settings, report)
         return FileResult(path, None, tuple(report.findings))
 
     fm = check_front_matter(root, report, settings, offset=offset, now=now)
     values = fm.values
     parsed = parse_body(doc.body, doc.body_line, report, values.get("started_at"))
-
-    from ..lint import lint_document  # late import: lint rules are optional data
 
     lint_document(path, doc, root, offset, settings, report)
 

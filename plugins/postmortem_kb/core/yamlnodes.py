@@ -17,6 +17,7 @@ scalar text as written, because YAML's implicit typing (`yes` as a boolean,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,15 +131,18 @@ def _bad_tag_message(tag: str) -> str:
     )
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def _approx_depth_ok(text: str) -> int:
     """Cheap pre-scan for absurd flow nesting (`[[[[...`): returns the max depth."""
     depth = best = 0
-    for char in text:
-        if char in "[{":
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
             depth += 1
             if depth > best:
                 best = depth
-        elif char in "]}":
+        else:
             depth -= 1
     return best
 
@@ -222,33 +226,48 @@ def _build(loader: Any) -> Y | None:
             container.key_lines[key] = frame[3]
             frame[1] = None
 
+    get_event = loader.get_event
+    implicit_resolvers = _resolver.yaml_implicit_resolvers
+    str_tag = _TAG + "str"
     while True:
-        event = loader.get_event()
+        event = get_event()
         if event is None:
             break
         line = event.start_mark.line + 1 if event.start_mark is not None else 1
-        if isinstance(event, ScalarEvent):
+        kind_of_event = type(event)
+        if kind_of_event is ScalarEvent:  # the common case, kept fast
             tag = event.tag
+            value = event.value
             if tag is None or tag == "!":
-                tag = _resolver.resolve(ScalarNode, event.value, event.implicit)
+                if event.implicit[0]:
+                    # Plain scalar: the resolver's table, keyed by first character.
+                    tag = str_tag
+                    for candidate, regexp in implicit_resolvers.get(value[:1] if value else "", ()):
+                        if regexp.match(value):
+                            tag = candidate
+                            break
+                else:
+                    tag = str_tag
             elif tag not in _ALLOWED_EXPLICIT:
                 raise YamlError(line, _bad_tag_message(tag))
-            kind, value = _scalar_value(tag, event.value, line)
+            if tag == str_tag:
+                kind, constructed = "str", value
+            else:
+                kind, constructed = _scalar_value(tag, value, line)
             total += 1
-            node = Y(kind, value, line, raw=event.value, quoted=event.style in ("'", '"'))
-            attach(node, event.anchor)
-        elif isinstance(event, (SequenceStartEvent, MappingStartEvent)):
+            attach(Y(kind, constructed, line, value, event.style in ("'", '"')), event.anchor)
+        elif kind_of_event is SequenceStartEvent or kind_of_event is MappingStartEvent:
             if event.tag is not None and event.tag not in _ALLOWED_EXPLICIT:
                 raise YamlError(line, _bad_tag_message(event.tag))
             if len(stack) >= MAX_DEPTH:
                 raise YamlError(line, f"the front matter nests deeper than {MAX_DEPTH} levels")
             total += 1
-            if isinstance(event, SequenceStartEvent):
+            if kind_of_event is SequenceStartEvent:
                 node = Y("seq", [], line)
             else:
                 node = Y("map", {}, line, key_lines={})
             stack.append([node, None, event.anchor, 0])
-        elif isinstance(event, (SequenceEndEvent, MappingEndEvent)):
+        elif kind_of_event is SequenceEndEvent or kind_of_event is MappingEndEvent:
             frame = stack.pop()
             node = frame[0]
             if node.kind == "map" and frame[1] is not None:
@@ -258,7 +277,7 @@ def _build(loader: Any) -> Y | None:
                 1 + sum(child.size for child in node.value.values())
             )
             attach(node, frame[2])
-        elif isinstance(event, AliasEvent):
+        elif kind_of_event is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
                 raise YamlError(line, f"unknown alias `*{event.anchor}`")
@@ -270,7 +289,7 @@ def _build(loader: Any) -> Y | None:
                     "write the values out instead of using anchors",
                 )
             attach(target, None)
-        elif type(event).__name__ == "DocumentStartEvent":
+        elif kind_of_event.__name__ == "DocumentStartEvent":
             documents += 1
             if documents > 1:
                 raise YamlError(line, "the front matter holds more than one YAML document")

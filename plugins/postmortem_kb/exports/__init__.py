@@ -34,7 +34,11 @@ FILES = (
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    """Indented UTF-8 JSON. `<`, `>` and `&` are written as \\u escapes (as Go's
+    encoder does): the same data for any parser, and never markup if a file is
+    ever pasted into, or served as, HTML."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def render_exports(kb: KnowledgeBase, site_url: str | None) -> dict[str, bytes]:

@@ -1,7 +1,7 @@
 """`postmortem.schema.json`: the front matter as a JSON Schema (draft 2020-12).
 
 Built from the field definitions the validator reads (`core.schema`), its
-own patterns (`core.frontmatter`) and the configured taxonomy and
+date patterns (checked against `core.frontmatter` by the tests) and the configured taxonomy and
 severities, so an editor checks a postmortem the way the build does, as far
 as JSON Schema can say it. Editors read YAML 1.2 (an unquoted
 `2024-03-14T09:12:00Z` is a string); free-text fields also accept numbers
@@ -34,6 +34,14 @@ from ..core.settings import Settings
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f/?#]+[^\s\x00-\x1f]*$"
+# `frontmatter.parse_datetime` as a pattern: its regex with the offset made
+# mandatory (the validator checks that in code) and offsets limited to real ones.
+# tests/test_exports.py runs both over the same table of examples.
+DATETIME_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?[ \t]*"
+    r"(?:Z|z|UTC|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)$"
+)
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"  # as `frontmatter.parse_date`
 # The lengths the validator applies to text it reads without a FieldSpec length.
 ENTRY_MAX = 200
 ID_MAX = 64
@@ -91,13 +99,13 @@ def enum(values: tuple[str, ...], description: str = "", descriptions: tuple[str
 def datetime_schema(description: str) -> dict[str, Any]:
     return {
         "type": "string",
-        "pattern": frontmatter._DATETIME_RE.pattern,  # the validator's own pattern
+        "pattern": DATETIME_PATTERN,
         "description": description + " ISO 8601 with a UTC offset, like 2024-03-14T09:12:00Z.",
     }
 
 
 def date_schema(description: str) -> dict[str, Any]:
-    return {"type": "string", "pattern": frontmatter._DATE_RE.pattern, "description": description}
+    return {"type": "string", "pattern": DATE_PATTERN, "description": description}
 
 
 def _list(items: dict[str, Any], required: bool, description: str) -> dict[str, Any]:

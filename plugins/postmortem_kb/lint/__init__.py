@@ -58,9 +58,11 @@ def lint_file(path: str, text: str, settings: Settings) -> list[Finding]:
         lint_parts(report, front_matter="", front_matter_line=1, body=text, body_line=1, root=None,
                    disabled=settings.disabled_rules)
         return sorted(report.findings, key=sort_key)
-    try:
-        root = load(doc.front_matter)
-    except YamlError:
-        root = None  # the format's validation reports it; secrets are still looked for
+    def root() -> Any:
+        try:
+            return load(doc.front_matter)
+        except YamlError:
+            return None  # the format's validation reports it; secrets are still looked for
+
     lint_document(path, doc, root, doc.front_matter_line - 1, settings, report)
     return sorted(report.findings, key=sort_key)

@@ -19,10 +19,11 @@ from typing import Any
 from ..core.findings import Level, Reporter
 from ..core.frontmatter import suggest
 from .guards import GUARDS, GuardContext
-from .rules import ACTIONS, PROSE, RAW, RULE_IDS, RULES, TEXT, Rule
-from .text import Segment, front_matter_ranges, people_names
+from .rules import ACTIONS, RAW, RULE_IDS, RULES, TEXT, Rule
+from .text import Segment, front_matter_ranges, join_document, people_names
 
 DIRECTIVE = "postmortem-lint"
+DIRECTIVE_BYTES = DIRECTIVE.encode("ascii")
 _DIRECTIVE = re.compile(
     r"postmortem-lint:[ \t]*(?P<kind>disable-next-line|disable)"
     r"(?:[ \t]*=[ \t]*(?P<ids>[\w.*,\- \t]+?))?[ \t]*(?:-->|$)",
@@ -108,22 +109,18 @@ def shown(text: str, column: int, secret: bool) -> str:
 class _Directives:
     """Inline `postmortem-lint: disable[=ids]` comments, by file line."""
 
-    def __init__(self, segments: Iterable[Segment]) -> None:
+    def __init__(self, segment: Segment) -> None:
         self.by_line: dict[int, set[str]] = {}
         self.problems: list[tuple[int, str]] = []
-        for segment in segments:
-            if DIRECTIVE in segment.text:
-                self._scan(segment)
-
-    def _scan(self, segment: Segment) -> None:
-        for match in _DIRECTIVE.finditer(segment.text):
-            line, _ = segment.position(match.start())
-            if match.group("kind") == "disable-next-line":
-                line += 1
-            raw = match.group("ids")
-            ids = {i for i in re.split(r"[,\s]+", raw) if i} if raw else {ALL}
-            self.problems.extend((line, unknown) for unknown in unknown_rule_ids(sorted(ids)))
-            self.by_line.setdefault(line, set()).update(ids)
+        if DIRECTIVE_BYTES in segment.shape:
+            for match in _DIRECTIVE.finditer(segment.text):
+                line, _ = segment.position(match.start())
+                if match.group("kind") == "disable-next-line":
+                    line += 1
+                raw = match.group("ids")
+                ids = {i for i in re.split(r"[,\s]+", raw) if i} if raw else {ALL}
+                self.problems.extend((line, unknown) for unknown in unknown_rule_ids(sorted(ids)))
+                self.by_line.setdefault(line, set()).update(ids)
 
     def disabled(self, rule_id: str, first: int, last: int) -> bool:
         if not self.by_line:
@@ -136,36 +133,51 @@ class _Directives:
 
 
 class _Document:
-    """One document's segments and the lazily computed views the scopes need."""
+    """One document and the lazily computed views the scopes need."""
 
-    def __init__(self, front_matter: Segment, body: Segment, root: Any, yaml_lines: int) -> None:
-        self.front_matter = front_matter
-        self.body = body
-        self.root = root
+    def __init__(self, segment: Segment, root: Any, yaml_lines: int) -> None:
+        self.segment = segment
+        self._root = root
         self.yaml_lines = yaml_lines
         self._ranges: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None
         self._guard_context: GuardContext | None = None
 
+    @property
+    def root(self) -> Any:
+        """The loaded front matter; `root` may be a function that loads it, called once if needed."""
+        if callable(self._root):
+            self._root = self._root()
+        return self._root
+
     def ranges(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         if self._ranges is None:
-            self._ranges = front_matter_ranges(self.root, self.yaml_lines, self.front_matter.first_line - 1)
+            self._ranges = front_matter_ranges(self.root, self.yaml_lines, self.segment.first_line - 1)
         return self._ranges
 
     def guard_context(self) -> GuardContext:
         if self._guard_context is None:
-            self._guard_context = GuardContext(people_names(self.root), self.body.text)
+            # The whole text: `services: [kafka-broker]` shows that "Kafka" is a thing, not a name.
+            self._guard_context = GuardContext(people_names(self.root), self.segment.text)
         return self._guard_context
 
-    def accepts(self, scope: str, segment: Segment, start: int, line: int) -> bool:
+    def windows(self, scope: str) -> list[tuple[int, int]]:
+        """Where to look for anchors at all: for `actions`, the front matter and the section."""
+        segment = self.segment
+        if scope != ACTIONS:
+            return [(0, len(segment.text))]
+        # The whole front matter (a match there is checked against the action titles, which
+        # needs the YAML: only then) and the body's Action Items section.
+        windows = [(0, segment.body_start)] if segment.body_start else []
+        low, high = segment.action_section()
+        return windows + ([(low, high)] if high > low else [])
+
+    def accepts(self, scope: str, start: int, line: int) -> bool:
         """Whether a candidate at `start` (file line `line`) is in the rule's scope."""
+        segment = self.segment
         if scope == RAW:
             return True
-        if segment is self.body:
-            if scope == ACTIONS:
-                low, high = segment.action_section()
-                if not low <= start < high:
-                    return False
-            return not segment.in_code(start)
+        if start >= segment.body_start:
+            return not segment.in_code(start)  # `actions` windows hold only the section here
         if scope == TEXT:
             return True
         prose, actions = self.ranges()
@@ -183,35 +195,30 @@ def lint_parts(
     root: Any,
     disabled: tuple[str, ...] = (),
 ) -> None:
-    """Lint one document given as front matter and body; findings go to `report`."""
+    """Lint one document given as front matter and body; findings go to `report`.
+
+    `root` is the front matter as loaded by `core.yamlnodes.load` (a `Y` map),
+    None, or a function returning it: most documents never need it.
+    """
     rules = active_rules(tuple(disabled))
     if not rules:
         return
-    document = _Document(
-        Segment(front_matter, front_matter_line),
-        Segment(body, body_line),
-        root,
-        front_matter.count("\n") + 1,
-    )
-    directives = _Directives((document.front_matter, document.body))
+    segment = join_document(front_matter, front_matter_line, body, body_line)
+    document = _Document(segment, root, segment.body_start and front_matter.count("\n") + 1)
+    directives = _Directives(segment)
     seen: set[tuple[str, int, int]] = set()
     secret_spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
 
     # Plain loops rather than helpers: this runs for every file of every check.
-    for segment in (document.front_matter, document.body):
-        text, shape, words = segment.text, segment.shape, segment.words
-        for compiled in rules:
-            if compiled.any_word is not None and words.isdisjoint(compiled.any_word):
-                continue
-            if compiled.requires is not None and words.isdisjoint(compiled.requires):
-                continue
-            rule = compiled.rule
-            lo, hi = 0, len(text)
-            if rule.scope == ACTIONS and segment is document.body:
-                lo, hi = segment.action_section()
-                if lo == hi:
-                    continue
-            tried: set[int] = set()
+    text, shape, words = segment.text, segment.shape, segment.words
+    for compiled in rules:
+        if compiled.any_word is not None and words.isdisjoint(compiled.any_word):
+            continue
+        if compiled.requires is not None and words.isdisjoint(compiled.requires):
+            continue
+        rule = compiled.rule
+        tried: set[int] = set()
+        for lo, hi in document.windows(rule.scope):
             for anchor in compiled.anchors:
                 gate = anchor.gate
                 if gate:
@@ -231,7 +238,7 @@ def lint_parts(
                     tried.add(start)
                     match = compiled.regex.match(text, start)
                     if match is not None:
-                        _consider(document, segment, rule, match, directives, seen, secret_spans, report)
+                        _consider(document, rule, match, directives, seen, secret_spans, report)
 
     for line, unknown in directives.problems:
         report.warning(
@@ -244,7 +251,6 @@ def lint_parts(
 
 def _consider(
     document: _Document,
-    segment: Segment,
     rule: Rule,
     match: re.Match[str],
     directives: _Directives,
@@ -253,10 +259,11 @@ def _consider(
     report: Reporter,
 ) -> None:
     """Report one regex match unless its scope, guard, a directive or a duplicate rules it out."""
+    segment = document.segment
     group = rule.group if rule.group and match.group(rule.group) is not None else 0
     span_start, span_end = match.span(group)
     line, column = segment.position(span_start)
-    if not document.accepts(rule.scope, segment, span_start, line):
+    if not document.accepts(rule.scope, span_start, line):
         return
     if rule.guard is not None and not GUARDS[rule.guard](match, segment.text, document.guard_context()):
         return
@@ -266,7 +273,7 @@ def _consider(
         return
     if rule.scope == RAW:
         # One finding per secret: `Bearer eyJ...` is a JWT, not two problems.
-        if any(l == line and c0 <= last_column and column <= c1 for l, c0, c1 in secret_spans):
+        if any(ln == line and c0 <= last_column and column <= c1 for ln, c0, c1 in secret_spans):
             return
         secret_spans.append((line, column, last_column))
     seen.add(key)

@@ -53,11 +53,7 @@ _PLACEHOLDER = re.compile(
 )
 _DATE_OR_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 
-RESERVED_DOMAINS = ("example.com", "example.org", "example.net")
-NON_PUBLIC_TLDS = frozenset(
-    "example test invalid localhost local localdomain lan internal intranet corp home svc cluster "
-    "private".split()
-)
+_REMOTE_LOGIN = re.compile(r"\b(?:ssh|scp|sftp|rsync|mosh)\b[^\n]*$")
 FILE_TLDS = frozenset(
     "png jpg jpeg gif svg webp md txt json yaml yml js ts py css html log csv gz zip tar lock".split()
 )
@@ -109,6 +105,9 @@ def person_subject(match: re.Match[str], text: str, ctx: GuardContext) -> bool:
     if any(ch in subject for ch in "-_./") or any(ch.isdigit() for ch in subject):
         return False
     if subject[0].isupper() and lower not in FUNCTION_WORDS:
+        # "Retries failed to drain": a capitalised plural is a thing, not a name.
+        if lower.endswith("s") and not lower.endswith(("ss", "us", "is", "os", "as")):
+            return False
         return not ctx.used_in_lowercase(lower)
     # "the engineer on call failed to": a person a few words back.
     return any(t.lower() in PERSON_WORDS for t in tokens[max(0, index - 4) : index])
@@ -135,17 +134,17 @@ def secret_value(match: re.Match[str], text: str, ctx: GuardContext) -> bool:
 
 
 def personal_email(match: re.Match[str], text: str, ctx: GuardContext) -> bool:
+    """Every address is personal data, even at example.com, except what is not a mailbox at all."""
     address = _value(match)
     local, _, domain = address.rpartition("@")
-    domain = domain.lower()
-    tld = domain.rsplit(".", 1)[-1]
-    if domain in RESERVED_DOMAINS or domain.endswith(tuple("." + d for d in RESERVED_DOMAINS)):
-        return False
-    if tld in NON_PUBLIC_TLDS or tld in FILE_TLDS or local.lower() in ROLE_MAILBOXES:
-        return False
+    tld = domain.lower().rsplit(".", 1)[-1]
+    if tld in FILE_TLDS or local.lower() in ROLE_MAILBOXES:
+        return False  # `icon@2x.png`; `noreply@` belongs to no person
     after = text[match.end() : match.end() + 2]
-    # `git@github.com:org/repo.git` is an SSH remote, not a mailbox.
-    return not (after.startswith(":") and after[1:2] not in ("", " ", "\t", "\n"))
+    if after.startswith(":") and after[1:2] not in ("", " ", "\t", "\n"):
+        return False  # `git@github.com:org/repo.git` is an SSH remote
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    return _REMOTE_LOGIN.search(text, line_start, match.start()) is None  # `ssh deploy@bastion`
 
 
 def phone_digits(match: re.Match[str], text: str, ctx: GuardContext) -> bool:

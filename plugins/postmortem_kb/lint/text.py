@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Any
 
 from ..core.body import iter_lines_outside_code
@@ -42,10 +43,10 @@ def shape_of(text: str) -> bytes:
     return text.encode("ascii", "replace").translate(_SHAPE)
 
 
-def mask_markdown(body: str) -> str:
+def mask_markdown(body: str, fenced: bool | None = None) -> str:
     """The body with code, comments and link targets blanked out (same length)."""
     lines = body.split("\n")
-    if "```" in body or "~~~" in body:
+    if fenced or (fenced is None and ("```" in body or "~~~" in body)):
         outside = {index for index, _ in iter_lines_outside_code(lines)}
         lines = [line if index in outside else " " * len(line) for index, line in enumerate(lines)]
         body = "\n".join(lines)
@@ -53,11 +54,18 @@ def mask_markdown(body: str) -> str:
 
 
 class Segment:
-    __slots__ = ("text", "first_line", "_starts", "_shape", "_words", "_masked", "_actions")
+    """A whole document as one text: front matter, then the body from `body_start` on.
 
-    def __init__(self, text: str, first_line: int) -> None:
+    One text rather than two halves each rule searches the file once. The
+    closing `---` line is kept as an empty line, so lines stay the file's.
+    """
+
+    __slots__ = ("text", "first_line", "body_start", "_starts", "_shape", "_words", "_masked", "_actions")
+
+    def __init__(self, text: str, first_line: int, body_start: int = 0) -> None:
         self.text = text
         self.first_line = first_line
+        self.body_start = body_start
         self._starts: list[int] | None = None
         self._shape: bytes | None = None
         self._words: frozenset[bytes] | None = None
@@ -79,32 +87,43 @@ class Segment:
     def position(self, offset: int) -> tuple[int, int]:
         """(file line, 1-based column) of `offset`."""
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+            self._starts = list(accumulate((len(line) + 1 for line in self.shape.split(b"\n")), initial=0))
         index = bisect_right(self._starts, offset) - 1
         return self.first_line + index, offset - self._starts[index] + 1
 
     def in_code(self, offset: int) -> bool:
-        """True when `offset` is inside code, an HTML comment or a link target."""
+        """True when `offset` is, in the body, inside code, an HTML comment or a link target."""
+        if offset < self.body_start:
+            return False
         if self._masked is None:
-            self._masked = mask_markdown(self.text)
-        return self._masked[offset] != self.text[offset]
+            self._masked = mask_markdown(self.text[self.body_start :], b"```" in self.shape or b"~~~" in self.shape)
+        return self._masked[offset - self.body_start] != self.text[offset]
 
     def action_section(self) -> tuple[int, int]:
-        """Offsets of the `## Action Items` section's content, (0, 0) when absent."""
+        """Offsets of the body's `## Action Items` section content, (0, 0) when absent."""
         if self._actions is None:
             self._actions = (0, 0)
             shape, text = self.shape, self.text
-            fenced = "```" in text or "~~~" in text
-            position = shape.find(b"## action items")
+            fenced = b"```" in shape or b"~~~" in shape
+            position = shape.find(b"## action items", self.body_start)
             while position != -1:
                 line_start = shape.rfind(b"\n", 0, position) + 1
                 match = _ACTION_HEADING.match(text, line_start)
-                if match and not (fenced and self.in_code(position)):
+                if match and line_start >= self.body_start and not (fenced and self.in_code(position)):
                     following = _TOP_HEADING.search(text, match.end())
                     self._actions = (match.end(), following.start() if following else len(text))
                     break
                 position = shape.find(b"## action items", position + 1)
         return self._actions
+
+
+def join_document(front_matter: str, front_matter_line: int, body: str, body_line: int) -> Segment:
+    """One `Segment` for front matter and body, with the lines in between kept empty."""
+    if not front_matter and front_matter_line == body_line:
+        return Segment(body, body_line)
+    gap = body_line - front_matter_line - front_matter.count("\n")  # 2: the closing `---` line
+    head = front_matter + "\n" * gap
+    return Segment(head + body, front_matter_line, len(head))
 
 
 # Front-matter values that are prose (the blameless rules read them).

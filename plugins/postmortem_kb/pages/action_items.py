@@ -35,11 +35,11 @@ def action_item_pages(ctx: Context) -> list[GeneratedPage]:
     return pages
 
 
-def _sections(ctx: Context, page: str, groups: dict[str, list[ItemRef]], keys: Sequence[str], **options: object) -> list[tuple[str | None, str]]:
+def _sections(ctx: Context, page: str, groups: dict[str, list[ItemRef]], keys: Sequence[str], **options: bool) -> list[tuple[str | None, str]]:
     return [
         (
             f"{LABELS[key]} ({len(groups[key])})",
-            ctx.render("kb-ai-table", page=page, refs=groups[key], empty=EMPTY[key], **options),
+            ctx.ai_table(page, groups[key], EMPTY[key], **options),
         )
         for key in keys
     ]

@@ -116,7 +116,7 @@ def _category(ctx: Context, ax: Axis, index: int, stat: CategoryStat, refs: list
         (f"Incidents ({stat.count})", ctx.render("kb-category-incidents", page=page, rows=incidents, category=category)),
         (
             f"Action items addressing it ({len(refs)})",
-            ctx.render("kb-ai-table", page=page, refs=ordered, show_factor=False, empty=f"No action item names {category.slug} as the factor it addresses."),
+            ctx.ai_table(page, ordered, f"No action item names {category.slug} as the factor it addresses.", show_factor=False),
         ),
     ]
     title = category.title

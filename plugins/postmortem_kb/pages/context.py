@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+from markupsafe import Markup
 
 from ..core.knowledge_base import KnowledgeBase
 from ..core.model import Postmortem
+from ..core.settings import Settings
 from ..render import urls
 from ..render.environment import Renderer
 from ..stats import actions
@@ -51,6 +55,8 @@ class Links:
 
 @dataclass
 class Context:
+    """The figures of one build, and the rendering helpers of its pages."""
+
     kb: KnowledgeBase
     renderer: Renderer
     period: str  # "quarter" or "month": the trends period of the configuration
@@ -59,13 +65,58 @@ class Context:
     owners: list[actions.Owner]
     links: Links
     categories: list[CategoryStat]
+    # Rendered rows by (template, object, link prefix, options): a postmortem or an
+    # action item appears on many index pages; it is rendered once per depth.
+    _rows: dict[tuple[Any, ...], Markup] = field(default_factory=dict, repr=False)
 
     @property
-    def settings(self):  # noqa: ANN201 - Settings; kept short for templates
+    def settings(self) -> Settings:
         return self.kb.settings
 
     def render(self, name: str, **values: Any) -> str:
-        return self.renderer.render(name, L=self.links, settings=self.kb.settings, **values)
+        """Render `partials/postmortem/<name>.html` for the page at `values["page"]`.
+
+        Templates link with `rel(url)`: the page's way back to the site root
+        plus the target. Not the shortest relative link, but the same in
+        every browser, and much cheaper than `relative()` on pages with
+        thousands of rows.
+        """
+        prefix = _prefix(values.get("page", ""))
+        return self.renderer.render(
+            name, L=self.links, settings=self.kb.settings, rel=lambda url: prefix + url, **values
+        )
+
+    def rows(self, name: str, objects: Iterable[Any], key: Callable[[Any], Hashable], page: str, var: str, **options: Any) -> list[Markup]:
+        """`objects` rendered one by one with `<name>.html` (as `var`), each rendered once per depth."""
+        template = self.renderer.env.get_template(f"partials/postmortem/{name}.html")
+        prefix = _prefix(page)
+        context = {"L": self.links, "settings": self.kb.settings, "rel": lambda url: prefix + url, **options}
+        settings_key = tuple(sorted(options.items()))
+        out = []
+        for obj in objects:
+            cache_key = (name, key(obj), prefix, settings_key)
+            html = self._rows.get(cache_key)
+            if html is None:
+                # Autoescaped by the environment: safe to embed as is.
+                html = Markup(template.render(context, **{var: obj}).strip())
+                self._rows[cache_key] = html
+            out.append(html)
+        return out
+
+    def ai_table(self, page: str, refs: Sequence[actions.ItemRef], empty: str, *, show_owner: bool = True, show_factor: bool = True) -> str:
+        # An item is its postmortem's id and its (frozen, hashable) value: identical twins render alike.
+        key = lambda ref: (ref.postmortem.id, ref.item)  # noqa: E731
+        rows = self.rows("kb-ai-row", refs, key, page, "ref", show_owner=show_owner, show_factor=show_factor)
+        return self.render("kb-ai-table", page=page, rows=rows, empty=empty, show_owner=show_owner)
+
+    def incidents_table(self, page: str, postmortems: Sequence[Postmortem], empty: str) -> str:
+        rows = self.rows("kb-incident-row", postmortems, lambda pm: pm.id, page, "pm")
+        return self.render("kb-incidents", page=page, rows=rows, empty=empty)
+
+
+def _prefix(page: object) -> str:
+    """From a page URL back to the site root (`categories/x/` -> `../../`)."""
+    return "../" * str(page or "").count("/")
 
 
 def build_context(kb: KnowledgeBase, renderer: Renderer, options: Any = None) -> Context:

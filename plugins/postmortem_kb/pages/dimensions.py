@@ -125,11 +125,11 @@ def _value_page(
         ("Contributing-factor mix", ctx.render("kb-factor-mix", page=page, rows=mix, peak=peak, percent=percent, count=len(members))),
         (
             f"Open action items ({len(pending)})",
-            ctx.render("kb-ai-table", page=page, refs=pending, empty="No open action items."),
+            ctx.ai_table(page, pending, "No open action items."),
         ),
         (
             f"Incidents ({len(members)})",
-            ctx.render("listing", postmortems=members, page=page, urls=urls),
+            ctx.incidents_table(page, members, "No incidents."),
         ),
     ]
     return assemble(page, value, blocks)

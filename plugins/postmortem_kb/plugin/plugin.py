@@ -72,6 +72,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.by_src: dict[str, Postmortem] = {}
         self.similar: SimilarityIndex | None = None
         self.generated: dict[str, GeneratedPage] = {}
+        self.page_blocks: dict[str, tuple[str, ...]] = {}
         self.published_by_id: dict[str, Postmortem] = {}
         # Issue 7 (failure behaviour): see plugin/reliability.py.
         self.dirty = False
@@ -192,10 +193,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.meta = {"template": TEMPLATE, "search": page_search_meta()}
             # Issue 7: raw HTML pasted into the body is shown as text, never run.
             safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
-            return compose_markdown(
+            markdown, blocks = compose_markdown(
                 safe, self.settings, self.renderer, page.url or urls.postmortem(pm.path),
                 related, similar, preview=is_preview(pm),
             )
+            self.page_blocks[src] = blocks
+            return markdown
         if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
             markdown = markdown.replace(
                 HOME_MARKER, overview_block(self.kb, self.renderer, page.url or "", self.config)  # issue 3: trends_period
@@ -213,7 +216,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if page.file.src_uri in self.by_src:
             # Issue 7: scrub_html drops event handlers and script URLs from the rendered body.
-            return pagefind_body(scrub_html(mark_timeline(html_text)))
+            # Our blocks are filled in after scrubbing: they are escaped by construction.
+            blocks = self.page_blocks.pop(page.file.src_uri, ())
+            return pagefind_body(fill_blocks(scrub_html(mark_timeline(html_text)), blocks))
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.blocks:  # issue 3: HTML kept out of Markdown
             return fill_blocks(html_text, generated.blocks)

@@ -5,6 +5,7 @@ author's Markdown body."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -48,8 +49,29 @@ def header_context(
     }
 
 
+def block_marker(index: int) -> str:
+    """A placeholder the plugin replaces with `blocks[index]` after Markdown
+    conversion: Markdown's raw-HTML parsing was the slowest step of a build."""
+    return f"<!--pmkb-block-{index}-->"
+
+
 def _insert_after(lines: list[str], index: int, block: str) -> None:
     lines[index + 1 : index + 1] = ["", block, ""]
+
+
+def timeline_marker(entry: Any) -> str:
+    """The time and kind of one entry (plain formatting: it runs for every entry)."""
+    stamp = html.escape(entry.stamp)
+    out = f'<time class="pmkb-tl-time" datetime="{entry.at.isoformat()}">{stamp}</time>'
+    if entry.kind:
+        kind = html.escape(entry.kind)
+        out += f' <span class="pmkb-kind pmkb-kind--{kind}">{kind}</span>'
+    return out
+
+
+_TAIL = re.compile(
+    r"^(?:\*\*|`|__)?(?:[ \t]*UTC)?(?:\*\*|`|__)?[ \t]*(?:[-–—:][ \t]*)?(?:\[[^\]\s]+\](?!\())?[ \t]*"
+)
 
 
 def compose_markdown(
@@ -60,11 +82,17 @@ def compose_markdown(
     related: list[Link],
     similar: list[Similar],
     preview: bool,
-) -> str:
-    """The Markdown MkDocs renders for this postmortem."""
+) -> tuple[str, tuple[str, ...]]:
+    """The Markdown MkDocs renders for this postmortem, and the HTML blocks
+    that replace its `block_marker`s once it is converted."""
     lines = pm.body.split("\n")
     base = pm.body_line
     today = settings.reference_date
+    blocks: list[str] = []
+
+    def stash(fragment: str) -> str:
+        blocks.append(fragment)
+        return block_marker(len(blocks) - 1)
 
     # Timeline: mark each entry's time and kind so the site can show them.
     for entry in pm.timeline:
@@ -78,45 +106,44 @@ def compose_markdown(
         end = position + len(entry.stamp)
         # Swallow wrapping markup, "UTC", separators and the [kind] marker.
         tail = line[end:]
-        match = re.match(r"^(?:\*\*|`|__)?(?:[ \t]*UTC)?(?:\*\*|`|__)?[ \t]*(?:[-–—:][ \t]*)?(?:\[[^\]\s]+\](?!\())?[ \t]*", tail)
+        match = _TAIL.match(tail)
         rest = tail[match.end() if match else 0 :]
         head = line[:position]
         if head.rstrip().endswith(("**", "`", "__")):
             head = head.rstrip()[:-2 if head.rstrip().endswith(("**", "__")) else -1] + " "
-        marker = renderer.render("timeline-marker", entry=entry).strip()
-        lines[index] = f"{head}{marker} {rest}"
+        lines[index] = f"{head}{stash(timeline_marker(entry))} {rest}"
 
     insertions: list[tuple[int, str]] = []
     sections = {s.key: s for s in pm.sections if s.level == 2}
 
-    factors_html = renderer.render(
-        "factors", pm=pm, page=page, titles={c.slug: c.title for c in settings.taxonomy},
-        url=urls.category,
-    )
     factors_section = sections.get("contributing factors")
     if factors_section is not None:
-        insertions.append((factors_section.line - base, factors_html))
+        factors_html = renderer.render(
+            "factors", pm=pm, page=page, titles={c.slug: c.title for c in settings.taxonomy},
+            url=urls.category,
+        )
+        insertions.append((factors_section.line - base, stash(factors_html)))
 
     items_html = renderer.render("action-items", pm=pm, page=page, today=today, url=urls.category)
     items_section = sections.get("action items")
     appendix: list[str] = []
     if items_section is not None:
         end = items_section.line - base + items_section.text.count("\n") + 1
-        insertions.append((end, items_html))
+        insertions.append((end, stash(items_html)))
     else:
-        appendix += ["## Action Items", "", items_html, ""]
+        appendix += ["## Action Items", "", stash(items_html), ""]
     if related or similar:
         appendix += [
             "## Related incidents",
             "",
-            renderer.render("related", related=related, similar=similar, page=page, url=urls.postmortem),
+            stash(renderer.render("related", related=related, similar=similar, page=page, url=urls.postmortem)),
             "",
         ]
     for index, block in sorted(insertions, reverse=True):
         _insert_after(lines, index, block)
 
-    header = renderer.render("header", **header_context(pm, settings, page, preview))
-    return "\n".join([header, "", *lines, "", *appendix])
+    header = stash(renderer.render("header", **header_context(pm, settings, page, preview)))
+    return "\n".join([header, "", *lines, "", *appendix]), tuple(blocks)
 
 
 def mark_timeline(html: str) -> str:

@@ -1,0 +1,273 @@
+"""Index pages, trends and action items (issue 3) in real sites built with
+`mkdocs build --strict` in tmp_path: counts against an independent count of
+the front matter, charts that parse, every internal link resolving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from postmortem_kb.core.settings import DEFAULT_SEVERITIES, DEFAULT_TAXONOMY
+
+from helpers_pm import front_matter, text
+
+pytestmark = pytest.mark.integration
+
+OPTIONS = {"reference_date": "2026-11-27"}
+HOME = {"index.md": "# Home\n\n<!-- postmortems:overview -->\n"}
+NAV = [
+    {"Home": "index.md"},
+    {"Postmortems": "postmortems/index.md"},
+    {"Contributing factors": "categories/index.md"},
+    {"Trends": "trends/index.md"},
+    {"Action items": "action-items/index.md"},
+]
+SVG = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="pmkb-svg.*?</svg>', re.DOTALL)
+HREF = re.compile(r'\s(?:href|src)="([^"]*)"')
+
+
+def corpus() -> dict[str, dict]:
+    """Front matter by file: a year boundary, several severities, owners and statuses."""
+    specs = [
+        dict(id="PM-2024-001", started="2024-12-31T23:30:00-05:00", severity="SEV1",
+             categories=("config-change", "observability-detection"), services=("checkout-api", "payments")),
+        dict(id="PM-2025-001", started="2025-01-01T00:15:00+00:00", severity="SEV2",
+             categories=("config-change",), services=("checkout-api",), teams=("payments-team",)),
+        dict(id="PM-2026-001", started="2026-08-03T10:00:00+02:00", severity="SEV3",
+             categories=("dependency", "config-change"), services=("search",), detect=None,
+             items=[{"title": "Add a retry budget", "owner": "Search Team", "due": "2026-09-01", "status": "open", "factor": "dependency"},
+                    {"title": "Document the fallback", "owner": "search team", "due": "2027-01-01", "status": "in-progress"}]),
+        dict(id="PM-2026-002", started="2026-05-10T10:00:00Z", severity="SEV2",
+             categories=("dependency",), services=("search", "checkout-api"),
+             items=[{"title": "Pin the client library", "owner": "sre", "due": "2026-06-01", "status": "done", "factor": "dependency"},
+                    {"title": "Drop the legacy path", "owner": "sre", "due": "2026-06-01", "status": "wont-do"}]),
+    ]
+    return {f"{s['id'][3:7]}/{s['id'].lower()}.md": s for s in specs}
+
+
+def build_site(site_builder, specs: dict[str, dict], options: dict | None = None, **kwargs):
+    files = {path: text(**spec) for path, spec in specs.items()}
+    result = site_builder(files, {**OPTIONS, **(options or {})}, docs=kwargs.pop("docs", HOME), nav=kwargs.pop("nav", NAV), **kwargs)
+    assert result.returncode == 0, result.output
+    return result
+
+
+def check_links(site: Path) -> int:
+    """Every relative href and src of every page resolves to a file of the site."""
+    checked = 0
+    for page in site.rglob("*.html"):
+        for raw in HREF.findall(page.read_text(encoding="utf-8")):
+            url = html.unescape(raw)
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc or url.startswith(("#", "mailto:", "data:")) or not parts.path:
+                continue
+            path = unquote(parts.path)
+            # 404.html links from the site root (site_url is https://kb.example.com/).
+            target = (site / path.lstrip("/") if path.startswith("/") else page.parent / path).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.is_file(), f"{page.relative_to(site)}: broken link {url}"
+            checked += 1
+    return checked
+
+
+def charts(page_html: str) -> list[ET.Element]:
+    return [ET.fromstring(svg) for svg in SVG.findall(page_html)]
+
+
+def rects(svg: ET.Element, css: str) -> list[ET.Element]:
+    return [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if css in (r.get("class") or "").split()]
+
+
+def quarter(started: str) -> str:
+    day = dt.datetime.fromisoformat(started).date()  # the date as written
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def test_index_pages_trends_and_action_items(site_builder):
+    specs = corpus()
+    result = build_site(site_builder, specs)
+    site = result.site
+    fms = [front_matter(**spec) for spec in specs.values()]
+
+    # Categories: every category of the taxonomy, counted independently from the front matter.
+    expected = Counter(c for fm in fms for c in {f["category"] for f in fm["contributing_factors"]})
+    page = result.read("categories/index.html")
+    rows = dict(re.findall(r'data-category="([^"]+)" data-count="(\d+)"', page))
+    assert set(rows) == {c.slug for c in DEFAULT_TAXONOMY}
+    assert {slug: int(n) for slug, n in rows.items()} == {c.slug: expected.get(c.slug, 0) for c in DEFAULT_TAXONOMY}
+    assert "16.7%" not in page and "75.0%" in page  # config-change: 3 of 4 incidents
+    trends = dict(re.findall(r'data-category="([^"]+)" data-count="\d+" data-trend="([a-z]+)"', page))
+    # 2026-Q3 (PM-2026-001) against 2026-Q2 (PM-2026-002).
+    assert trends["config-change"] == "rising" and trends["dependency"] == "steady" and trends["security"] == "none"
+    for category in DEFAULT_TAXONOMY:
+        assert (site / "categories" / category.slug / "index.html").is_file()
+    dep = result.read("categories/dependency/index.html")
+    assert "The dependency factor of PM-2026-001." in dep  # the "why" in this incident
+    assert "Add a retry budget" in dep and "Pin the client library" in dep and "Document the fallback" not in dep
+    assert dep.index("PM-2026-001") < dep.index("PM-2026-002")  # newest first
+
+    # The year boundary: the New York incident counts in 2024 (date as written), the other in 2025.
+    assert "PM-2024-001" in result.read("years/2024/index.html")
+    assert "PM-2024-001" not in result.read("years/2025/index.html")
+
+    # Trends: the stacked chart by category holds exactly the independent counts per quarter.
+    trends_page = result.read("trends/index.html")
+    svgs = charts(trends_page)
+    assert len(svgs) >= 6 and all(svg.get("role") == "img" for svg in svgs)
+    by_category = next(s for s in svgs if s.get("id") == "pmkb-all-all-cat")
+    got = Counter()
+    for bar in rects(by_category, "pmkb-bar"):
+        got[(bar.get("data-period"), bar.get("data-series"))] += int(bar.get("data-value"))
+    want = Counter((quarter(fm["started_at"]), c) for fm in fms for c in {f["category"] for f in fm["contributing_factors"]})
+    assert got == want
+    by_severity = next(s for s in svgs if s.get("id") == "pmkb-all-all-sev")
+    assert sum(int(b.get("data-value")) for b in rects(by_severity, "pmkb-bar")) == len(fms)
+    assert "2024-Q4" in trends_page and "2026-Q4*" in trends_page  # the running quarter is marked
+    # Durations: the SEV2 median time to resolve (both took 108 minutes).
+    assert "1 h 48 min" in trends_page
+    # Views: every (range, severity floor), linked from each other.
+    for view in ("1y/all", "3y/sev1", "all/sev2", "1y/sev3"):
+        assert (site / "trends" / view / "index.html").is_file(), view
+    sev1 = charts(result.read("trends/all/sev1/index.html"))
+    sev1_bars = rects(next(s for s in sev1 if s.get("id") == "pmkb-all-sev1-sev"), "pmkb-bar")
+    assert [(b.get("data-series"), b.get("data-value")) for b in sev1_bars] == [("SEV1", "1")]
+
+    # Action items: overdue first, owners merged across case, per-owner pages.
+    items = result.read("action-items/index.html")
+    assert items.index("Add a retry budget") < items.index("Document the fallback")
+    assert "Pin the client library" not in items  # closed items have their own page
+    assert "Pin the client library" in result.read("action-items/closed/index.html")
+    owner = result.read("action-items/owners/search-team/index.html")
+    assert "Add a retry budget" in owner and "Document the fallback" in owner
+
+    # Home: the knowledge base at a glance.
+    home = result.read("index.html")
+    assert "Recent postmortems" in home and "Categories rising most" in home and "Overdue action items" in home
+    assert "Checkout latency PM-2026-001" in home and "Add a retry budget" in home
+
+    # Exports are written and match the published corpus.
+    data = json.loads(result.read("incidents.json"))
+    assert sorted(i["id"] for i in data["incidents"]) == sorted(fm["id"] for fm in fms)
+    assert (site / "postmortem.schema.json").is_file() and (site / "feed.xml").is_file()
+
+    # Every internal link of every page resolves, and every chart parses.
+    assert check_links(site) > 100
+    for page_path in site.rglob("*.html"):
+        charts(page_path.read_text(encoding="utf-8"))
+
+
+def test_a_corpus_spanning_decades_is_charted_by_year(site_builder):
+    specs = {
+        "1970/a.md": dict(id="PM-1970", started="1970-06-01T10:00:00Z", categories=("security",)),
+        "1999/b.md": dict(id="PM-1999", started="1999-12-31T23:00:00Z", categories=("time-expiry",)),
+        "2026/c.md": dict(id="PM-2026", started="2026-02-01T10:00:00Z", categories=("time-expiry",)),
+    }
+    result = build_site(site_builder, specs, {"trends_period": "month"})
+    page = result.read("trends/index.html")
+    svg = next(s for s in charts(page) if s.get("id") == "pmkb-all-all-cat")
+    periods = {b.get("data-period") for b in rects(svg, "pmkb-bar")}
+    assert periods == {"1970", "1999", "2026"}
+    assert "by year" in page
+    # The last-year view keeps months.
+    recent = next(s for s in charts(result.read("trends/1y/all/index.html")) if s.get("id") == "pmkb-1y-all-cat")
+    assert {b.get("data-period") for b in rects(recent, "pmkb-bar")} == {"2026-02"}
+    assert "2026-11*" in result.read("trends/1y/all/index.html")
+    cat = result.read("categories/time-expiry/index.html")
+    assert len(rects(next(s for s in charts(cat) if "trend" in s.get("id")), "pmkb-bar")) == 2
+    check_links(result.site)
+
+
+def test_an_empty_knowledge_base_builds_every_page(site_builder):
+    result = site_builder({}, OPTIONS, docs=HOME, nav=NAV)
+    assert result.returncode == 0, result.output
+    assert "No incidents in this range" in result.read("trends/index.html")
+    categories = result.read("categories/index.html")
+    assert len(re.findall(r'data-count="0"', categories)) == len(DEFAULT_TAXONOMY)
+    assert json.loads(result.read("incidents.json"))["count"] == 0
+    check_links(result.site)
+
+
+def test_a_public_build_leaves_internal_postmortems_out_everywhere(site_builder):
+    specs = {
+        "2025/pub.md": dict(id="PM-PUBLIC", started="2025-03-01T10:00:00Z", visibility="public", related=["PM-SECRET"]),
+        "2025/int.md": dict(id="PM-SECRET", started="2025-03-02T10:00:00Z", visibility="internal",
+                            title="Secret incident title", services=("secret-service",),
+                            items=[{"title": "Rotate the secret key", "owner": "secret-owner", "due": "2025-04-01", "status": "open"}]),
+    }
+    result = build_site(site_builder, specs, {"audience": "public"})
+    for path in result.site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".xml"):
+            body = path.read_text(encoding="utf-8", errors="replace")
+            for secret in ("PM-SECRET", "Secret incident title", "secret-service", "secret-owner", "Rotate the secret key"):
+                assert secret not in body, f"{path.relative_to(result.site)} names {secret}"
+    rows = dict(re.findall(r'data-category="([^"]+)" data-count="(\d+)"', result.read("categories/index.html")))
+    assert rows["config-change"] == "1"
+
+
+def test_severity_views_follow_configured_severities(site_builder):
+    options = {"severities": [{"name": "Critical"}, {"name": "Major"}, {"name": "Minor"}]}
+    specs = {"2026/a.md": dict(id="PM-A", started="2026-08-01T10:00:00Z", severity="Major")}
+    result = build_site(site_builder, specs, options)
+    assert (result.site / "trends" / "all" / "critical" / "index.html").is_file()
+    assert (result.site / "trends" / "1y" / "major" / "index.html").is_file()
+    assert not (result.site / "trends" / "all" / "minor").exists()  # the mildest floor is "all"
+    assert "Major or worse" in result.read("trends/index.html")
+    assert [s.name for s in DEFAULT_SEVERITIES] != ["Critical"]
+
+
+# Pure page generation (no MkDocs) ----------------------------------------------
+
+def _kb(records):
+    from postmortem_kb.core.knowledge_base import KnowledgeBase
+    from postmortem_kb.core.settings import Settings
+
+    settings = Settings(reference_date=dt.date(2026, 11, 27))
+    return KnowledgeBase(settings, [], [], sorted(records, key=lambda pm: pm.started_at, reverse=True))
+
+
+def _renderer():
+    from conftest import THEME_OVERRIDES
+    from postmortem_kb.render.environment import Renderer
+
+    return Renderer([THEME_OVERRIDES])
+
+
+def test_generated_pages_escape_every_value_and_fill_their_blocks():
+    from helpers_pm import item, record
+    from postmortem_kb.pages import block_marker, fill_blocks
+    from postmortem_kb.pages.home import overview_block
+    from postmortem_kb.pages.registry import generate_pages
+
+    hostile = '<script>alert(1)</script>"><img src=x>'
+    pm = record("PM-X", "2026-08-01T10:00", services=("svc",), items=(item(title=hostile, owner=hostile, due="2026-01-01", factor="config-change"),))
+    pm = type(pm)(**{**{f: getattr(pm, f) for f in pm.__dataclass_fields__}, "title": hostile, "summary": hostile})
+    pages = generate_pages(_kb([pm]), _renderer(), type("O", (), {"trends_period": "quarter", "exports": True, "pagefind": False})())
+    for page in pages:
+        html = page.markdown + "".join(page.blocks)
+        assert "<script>alert" not in html and "<img src=x" not in html, page.src_uri
+        for index in range(len(page.blocks)):
+            assert page.markdown.count(block_marker(index)) == 1
+        filled = fill_blocks(page.markdown, page.blocks)
+        assert "pmkb-block" not in filled
+    by_uri = {p.src_uri: p for p in pages}
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in "".join(by_uri["action-items/index.md"].blocks)
+    assert {"trends/index.md", "action-items/index.md", "categories/index.md"} <= {p.src_uri for p in pages if p.in_nav}
+    home = overview_block(_kb([pm]), _renderer(), "")
+    assert "&lt;script&gt;" in home and "<script>alert" not in home
+    assert 'href="action-items/owners/' in home  # links from the site root for the home page
+
+
+def test_fill_blocks_leaves_other_comments_and_unknown_markers():
+    from postmortem_kb.pages import fill_blocks
+
+    assert fill_blocks("<p>a</p><!--pmkb-block-0--><!-- x --><!--pmkb-block-5-->", ("<b>B</b>",)) == "<p>a</p><b>B</b><!-- x -->"
+    assert fill_blocks("plain", ()) == "plain"
