@@ -109,3 +109,24 @@ def test_help_has_examples(tmp_path):
     proc = run(tmp_path, "check", "--help")
     assert proc.returncode == 0
     assert "Examples:" in proc.stdout and "postmortem check postmortems/2024" not in proc.stderr
+
+
+def test_files_outside_the_knowledge_base_are_checked_not_skipped(tmp_path):
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    held = tmp_path / "held"
+    (held / "sub").mkdir(parents=True)
+    (held / "ok.md").write_text(valid_text(), encoding="utf-8")  # same id as a.md: a separate set
+    (held / "sub" / "bad.md").write_text(
+        bad_text().replace("related: []", "related: [PM-2024-001, PM-NOPE]"), encoding="utf-8"
+    )
+    proc = run(root, "check", str(held / "ok.md"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 file outside postmortems/ checked as a set of their own" in proc.stderr
+    assert "1 postmortem checked: 0 errors" in proc.stderr
+    proc = run(root, "check", str(held))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith(f"{held}/sub/bad.md:6: error: `severity: SEV7`")
+    assert any("`PM-NOPE`" in line for line in lines)
+    assert not any("`PM-2024-001`" in line for line in lines)  # known in the knowledge base
+    assert "2 postmortems checked: 3 errors" in proc.stderr

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from ..core.findings import Finding, Level, sort_key
-from ..core.knowledge_base import KnowledgeBase, discover, is_postmortem_path, load_knowledge_base
+from ..core.knowledge_base import KnowledgeBase, assemble, discover, is_postmortem_path, load_knowledge_base
+from ..core.validate import check_bytes
 from ..core.settings import Settings
 from ..core.source import SourceError, decode
 from ..lint import RULES, is_lint_code, lint_file, unknown_rule_ids
@@ -67,6 +68,54 @@ def _select(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> tuple[list
     selected = {r.path for r in kb.results if chosen(r.path)}
     # Findings on paths not known as results (symlinks, unreadable folders) count too.
     return [f for f in kb.findings if f.path in selected or chosen(f.path)], selected
+
+
+def _outside(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """Files named on the command line that the knowledge base does not hold.
+
+    They are never skipped silently: a file outside `postmortems/` (or under a
+    `_` folder) is still checked when it is named, or found in a named folder.
+    """
+    known = {r.path for r in kb.results}
+    base = (root / kb.settings.postmortems_dir).resolve()
+    found: list[tuple[str, Path]] = []
+    for raw in paths:
+        path = Path(raw)
+        resolved = path.resolve()
+        inside = resolved == base or base in resolved.parents
+        if path.is_dir():
+            if inside:
+                continue
+            for file in sorted(path.rglob("*.md")):
+                rel = file.relative_to(path).as_posix()
+                if is_postmortem_path(rel) and not file.is_symlink():
+                    found.append((file.as_posix(), file))
+        elif path.is_file():
+            rel, _ = _relative(raw, root)
+            if rel not in known:
+                found.append((rel if not rel.startswith("/") else path.as_posix(), path))
+    return found
+
+
+def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[list[Finding], set[str]]:
+    """Validate files outside the knowledge base as a set of their own: ids must be
+    unique among them; `related` may name them or any postmortem of the knowledge base."""
+    results = []
+    for shown, file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            results.append(None)
+            click.echo(f"postmortem: {shown}: cannot read: {exc.strerror}", err=True)
+            continue
+        results.append(check_bytes(shown, data, kb.settings))
+    extra = assemble([r for r in results if r is not None], kb.settings)
+    known_ids = {r.id for r in kb.results if r.id}
+    findings = [
+        f for f in extra.findings
+        if not (f.code == "frontmatter.related-missing" and f.message.split("`")[3] in known_ids)
+    ]
+    return findings, {r.path for r in extra.results}
 
 
 def _changed(kb: KnowledgeBase, root: Path, ref: str) -> tuple[list[Finding], set[str]]:
@@ -144,6 +193,17 @@ def check(
     else:
         findings, selected = _select(kb, root, paths)
         scope = ""
+        outside = _outside(kb, root, paths)
+        if outside:
+            more, more_selected = _check_outside(kb, outside)
+            findings = sorted(findings + more, key=sort_key)
+            selected |= more_selected
+            if output_format == "text":
+                click.echo(
+                    f"postmortem: {len(outside)} file{'s' if len(outside) != 1 else ''} outside "
+                    f"{kb.settings.postmortems_dir}/ checked as a set of their own",
+                    err=True,
+                )
     if no_lint:
         findings = [f for f in findings if not is_lint_code(f.code)]
     outcome = Outcome("Postmortem check", len(selected), findings, strict=strict, scope=scope)
