@@ -109,13 +109,9 @@ def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[li
             click.echo(f"postmortem: {shown}: cannot read: {exc.strerror}", err=True)
             continue
         results.append(check_bytes(shown, data, kb.settings))
-    extra = assemble([r for r in results if r is not None], kb.settings)
-    known_ids = {r.id for r in kb.results if r.id}
-    findings = [
-        f for f in extra.findings
-        if not (f.code == "frontmatter.related-missing" and f.message.split("`")[3] in known_ids)
-    ]
-    return findings, {r.path for r in extra.results}
+    known_ids = frozenset(r.id for r in kb.results if r.id)
+    extra = assemble([r for r in results if r is not None], kb.settings, other_ids=known_ids)
+    return list(extra.findings), {r.path for r in extra.results}
 
 
 def _changed(kb: KnowledgeBase, root: Path, ref: str) -> tuple[list[Finding], set[str]]:

@@ -164,7 +164,18 @@ def load_knowledge_base(
     return assemble(results, settings, list(discovery.findings))
 
 
-def assemble(results: list[FileResult], settings: Settings, findings: list[Finding] | None = None) -> KnowledgeBase:
+def assemble(
+    results: list[FileResult],
+    settings: Settings,
+    findings: list[Finding] | None = None,
+    *,
+    other_ids: frozenset[str] = frozenset(),
+) -> KnowledgeBase:
+    """Apply the cross-file rules and the audience to per-file results.
+
+    `other_ids` are ids that exist elsewhere (the knowledge base, when files
+    outside it are checked as a set of their own): `related` may name them.
+    """
     findings = list(findings or [])
     extra: dict[str, list[Finding]] = {}
 
@@ -187,7 +198,7 @@ def assemble(results: list[FileResult], settings: Settings, findings: list[Findi
                     f"id `{pm_id}` is also used by {others}; ids must be unique: use the next free number",
                 )
             )
-    known = set(owners)
+    known = set(owners) | other_ids
     for result in results:
         for target, line in result.related:
             if target not in known:

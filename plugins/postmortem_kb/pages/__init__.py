@@ -7,8 +7,11 @@ page an author wrote at the same path.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from ..render.blocks import block_marker, fill_blocks
+
+__all__ = ["GeneratedPage", "block_marker", "fill_blocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +33,3 @@ class GeneratedPage:
     # slowest step on big index pages). `markdown` holds `block_marker(i)`
     # comments; the plugin puts `blocks[i]` in their place after conversion.
     blocks: tuple[str, ...] = ()
-
-
-def block_marker(index: int) -> str:
-    return f"<!--pmkb-block-{index}-->"
-
-
-def fill_blocks(html: str, blocks: tuple[str, ...]) -> str:
-    """The rendered page with each block marker replaced by its HTML."""
-    if not blocks:
-        return html
-    parts = re.split(r"<!--pmkb-block-(\d+)-->", html)
-    out = parts[0::2]
-    for i, number in enumerate(parts[1::2]):
-        index = int(number)
-        out[i] += blocks[index] if index < len(blocks) else ""
-    return "".join(out)

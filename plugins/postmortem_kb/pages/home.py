@@ -20,8 +20,10 @@ RISING = 3
 OVERDUE = 5
 
 
-def overview_block(kb: KnowledgeBase, renderer: Renderer, page: str, options: Any = None) -> str:
-    return overview_html(build_context(kb, renderer, options), page)
+def overview_block(
+    kb: KnowledgeBase, renderer: Renderer, page: str, options: Any = None, ctx: Context | None = None
+) -> str:
+    return overview_html(ctx or build_context(kb, renderer, options), page)
 
 
 def overview_html(ctx: Context, page: str) -> str:

@@ -9,7 +9,7 @@ from ..render.environment import Renderer
 from . import GeneratedPage
 from .action_items import action_item_pages
 from .categories import category_pages
-from .context import build_context
+from .context import Context, build_context
 from .dimensions import dimension_pages
 from .lessons import lessons_page
 from .listing import listing_page
@@ -17,10 +17,12 @@ from .search_page import search_page
 from .trends import trends_pages
 
 
-def generate_pages(kb: KnowledgeBase, renderer: Renderer, options: Any) -> list[GeneratedPage]:
-    # Indexes, trends and action items (issue 3) share one computed context.
-    ctx = build_context(kb, renderer, options)
-    pages = [listing_page(kb, renderer)]
+def generate_pages(
+    kb: KnowledgeBase, renderer: Renderer, options: Any, ctx: Context | None = None
+) -> list[GeneratedPage]:
+    # Every generated page shares one computed context (pass the build's own).
+    ctx = ctx or build_context(kb, renderer, options)
+    pages = [listing_page(ctx)]
     pages += category_pages(ctx)
     pages += dimension_pages(ctx)
     pages += trends_pages(ctx)

@@ -34,11 +34,13 @@ from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import SimilarityIndex
 from ..exports import write_exports
-from ..pages import GeneratedPage, fill_blocks
+from ..pages import GeneratedPage
 from ..pages.home import MARKER as HOME_MARKER
 from ..pages.home import overview_block
+from ..pages.context import Context, build_context
 from ..pages.registry import generate_pages
 from ..render import urls
+from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
@@ -73,6 +75,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.similar: SimilarityIndex | None = None
         self.generated: dict[str, GeneratedPage] = {}
         self.page_blocks: dict[str, tuple[str, ...]] = {}
+        self.context: Context | None = None
         self.published_by_id: dict[str, Postmortem] = {}
         # Issue 7 (failure behaviour): see plugin/reliability.py.
         self.dirty = False
@@ -146,7 +149,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.published_by_id = kb.by_id
 
         self.generated = {}
-        for page in generate_pages(kb, self.renderer, self.config):
+        # Computed once per build: the generated pages and the home block share it.
+        self.context = build_context(kb, self.renderer, self.config)
+        for page in generate_pages(kb, self.renderer, self.config, self.context):
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is written by an author; the generated page is not used")
                 continue
@@ -201,7 +206,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return markdown
         if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
             markdown = markdown.replace(
-                HOME_MARKER, overview_block(self.kb, self.renderer, page.url or "", self.config)  # issue 3: trends_period
+                HOME_MARKER, overview_block(self.kb, self.renderer, page.url or "", self.config, self.context)  # issue 3: trends_period
             )
         generated = self.generated.get(src)
         if generated is not None:

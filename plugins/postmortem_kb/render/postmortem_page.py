@@ -14,6 +14,7 @@ from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import Similar
 from . import urls
+from .blocks import block_marker
 from .environment import Renderer
 
 _TIMELINE_HEADING = re.compile(r'(<h2 id="timeline"[^>]*>.*?</h2>\s*)<(ul|ol|table)>', re.DOTALL | re.IGNORECASE)
@@ -47,12 +48,6 @@ def header_context(
         "open_items": sum(1 for a in pm.action_items if a.is_open()),
         "overdue_items": sum(1 for a in pm.action_items if a.is_overdue(today)),
     }
-
-
-def block_marker(index: int) -> str:
-    """A placeholder the plugin replaces with `blocks[index]` after Markdown
-    conversion: Markdown's raw-HTML parsing was the slowest step of a build."""
-    return f"<!--pmkb-block-{index}-->"
 
 
 def _insert_after(lines: list[str], index: int, block: str) -> None:
