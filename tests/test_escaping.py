@@ -66,7 +66,16 @@ def hostile_text() -> str:
     for old, (key, value) in HOSTILE_VALUES.items():
         assert old in text, old
         text = text.replace(old, f"{key}: {json.dumps(value)}", 1)
-    return text.replace("## Contributing Factors\n", "## Contributing Factors\n" + BODY_PASTE, 1)
+    text = text.replace("## Contributing Factors\n", "## Contributing Factors\n" + BODY_PASTE, 1)
+    # The lessons page renders these subsections on a page of its own.
+    return text.replace("### What went wrong\n", "### What went wrong\n" + LESSON_PASTE, 1)
+
+
+LESSON_PASTE = """
+- A lesson pasted with <script>alert('lesson')</script> and <img src=x onerror=alert('lesson-img')>.
+- A [lesson link](javascript:alert('lesson-link')) with a handler.
+  {: onclick="alert('lesson-attr')" }
+"""
 
 
 class _Tags(HTMLParser):
@@ -158,6 +167,14 @@ def test_values_show_as_text_on_the_page(hostile_site):
     assert "&lt;script&gt;alert(&#39;body&#39;)" in html or "&lt;script&gt;alert('body')" in html
     assert "<kbd>Ctrl</kbd>" in html and "H<sub>2</sub>O" in html
     assert "&lt;script&gt;in code&lt;/script&gt;" in html  # code spans untouched, escaped by Markdown
+
+
+def test_lessons_page_shows_pasted_html_as_text(hostile_site):
+    _, texts = hostile_site
+    lessons = texts["lessons/index.html"]
+    assert "&lt;script&gt;alert(&#39;lesson&#39;)" in lessons or "&lt;script&gt;alert('lesson')" in lessons
+    assert "javascript:alert('lesson-link')" not in lessons
+    assert not markup_problems(lessons)
 
 
 def test_listing_and_search_index_escape_values(hostile_site):

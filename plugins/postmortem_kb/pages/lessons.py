@@ -25,6 +25,7 @@ from ..core.knowledge_base import KnowledgeBase
 from ..core.model import Postmortem, Section
 from ..render import urls
 from ..render.environment import Renderer
+from ..render.sanitize import neutralise_markdown, scrub_html
 from . import GeneratedPage, block_marker
 
 KINDS = (("what went wrong", "What went wrong"), ("where we got lucky", "Where we got lucky"))
@@ -70,7 +71,9 @@ _MARKDOWN = markdown.Markdown(extensions=["attr_list", "tables"], output_format=
 def render_markdown(text: str) -> str:
     # One Markdown instance, reset per call: building one per lesson (what
     # `markdown.markdown` does) cost more than the conversion itself.
-    html = _MARKDOWN.reset().convert(text).strip()
+    # A lesson is author Markdown like the rest of the body: the same two
+    # passes as the postmortem page keep pasted HTML from running here too.
+    html = scrub_html(_MARKDOWN.reset().convert(neutralise_markdown(text)).strip())
     # One paragraph reads inline after the lesson's label.
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
