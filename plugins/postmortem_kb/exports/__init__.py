@@ -56,11 +56,13 @@ def render_exports(kb: KnowledgeBase, site_url: str | None) -> dict[str, bytes]:
     }
 
 
-def write_exports(kb: KnowledgeBase, site_dir: Path, options: Any, site_url: str | None) -> list[str]:
-    """Write the exports into `site_dir`; returns the paths written (relative)."""
+def write_exports(
+    kb: KnowledgeBase, site_dir: Path, options: Any, site_url: str | None, rendered: dict[str, bytes] | None = None
+) -> list[str]:
+    """Write the exports (`rendered`, or rendered now) into `site_dir`; returns the paths written (relative)."""
     site_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in render_exports(kb, site_url).items():
+    for name, data in (rendered if rendered is not None else render_exports(kb, site_url)).items():
         (site_dir / name).write_bytes(data)
         written.append(name)
     return written

@@ -33,8 +33,9 @@ from ..core.knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
 from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import SimilarityIndex
-from ..exports import write_exports
+from ..exports import render_exports, write_exports
 from ..pages import GeneratedPage
+from ..pages.lessons import lessons_page
 from ..pages.home import MARKER as HOME_MARKER
 from ..pages.home import overview_block
 from ..pages.context import Context, build_context
@@ -45,6 +46,7 @@ from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
 from .config import PostmortemsConfig, to_settings
+from .memo import BuildMemo
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
 from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
@@ -81,6 +83,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.dirty = False
         self._site_dir = ""
         self.last_good: dict[str, Postmortem] = {}
+        # Issue 6: what `mkdocs serve` can reuse from the previous build (plugin/memo.py).
+        self.memo = BuildMemo()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -144,21 +148,59 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             )
             files.append(file)
             self.by_src[pm.path] = pm
-        self.similar = SimilarityIndex(kb.published)
-        # Built once per build: `kb.by_id` is a property that makes a new dict per call.
-        self.published_by_id = kb.by_id
+        previous = dict(self.generated)
+        derived = self._derive(kb, config)
+        self.similar = derived["similar"]
+        self.published_by_id = derived["published_by_id"]
+        self.context = derived["context"]
 
         self.generated = {}
-        # Computed once per build: the generated pages and the home block share it.
-        self.context = build_context(kb, self.renderer, self.config)
-        for page in generate_pages(kb, self.renderer, self.config, self.context):
+        for page in derived["pages"]:
             if files.get_file_from_path(page.src_uri) is not None:
                 log.info(f"{page.src_uri} is written by an author; the generated page is not used")
                 continue
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+            file = _GeneratedFile.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+            # A `--dirty` rebuild skips a generated page whose content is the previous build's.
+            file.unchanged = previous.get(page.src_uri) is page
+            files.append(file)
             self.generated[page.src_uri] = page
         return files
+
+    def _derive(self, kb: KnowledgeBase, config: MkDocsConfig) -> dict[str, Any]:
+        """Everything computed from the published front matter; reused while serving if unchanged."""
+        assert self.renderer is not None
+        memo = self.memo
+        key = (self.settings, repr(sorted(dict(self.config).items())), tuple(sorted(kb.excluded.items())),
+               kb.invalid, config.site_url, config.use_directory_urls)
+        if self.is_serve and memo.start(key, kb.published):
+            derived = memo.derived
+            if not memo.lessons_unchanged():
+                lessons = lessons_page(kb, self.renderer)
+                derived["pages"] = [lessons if p.src_uri == lessons.src_uri else p for p in derived["pages"]]
+            return derived
+        context = build_context(kb, self.renderer, self.config)  # shared by the generated pages and the home block
+        derived = {
+            "similar": SimilarityIndex(kb.published),
+            "similar_results": {},
+            # Built once per build: `kb.by_id` is a property that makes a new dict per call.
+            "published_by_id": kb.by_id,
+            "context": context,
+            "pages": generate_pages(kb, self.renderer, self.config, context),
+        }
+        if self.is_serve:
+            memo.derived.update(derived)
+        return derived
+
+    def _similar(self, pm: Postmortem) -> list[Any]:
+        if self.similar is None:
+            return []
+        results: dict[str, list[Any]] = self.memo.derived.get("similar_results", {}) if self.is_serve else {}
+        found = results.get(pm.id)
+        if found is None:
+            found = self.similar.similar(pm, self.settings.related_limit if self.settings else 0, exclude=set(pm.related))
+            results[pm.id] = found
+        return found
 
     def _log_summary(self, kb: KnowledgeBase) -> None:
         left_out = sum(kb.excluded.values())
@@ -189,19 +231,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 for r in pm.related
                 if r in published
             ]
-            similar = (
-                self.similar.similar(pm, self.settings.related_limit, exclude=set(pm.related))
-                if self.similar
-                else []
-            )
+            similar = self._similar(pm)
             page.title = html.escape(f"{pm.id}: {pm.title}")  # type: ignore[misc]
             page.meta = {"template": TEMPLATE, "search": page_search_meta()}
-            # Issue 7: raw HTML pasted into the body is shown as text, never run.
-            safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
-            markdown, blocks = compose_markdown(
-                safe, self.settings, self.renderer, page.url or urls.postmortem(pm.path),
-                related, similar, preview=is_preview(pm),
-            )
+            url = page.url or urls.postmortem(pm.path)
+            preview = is_preview(pm)
+
+            def compose() -> tuple[str, tuple[str, ...]]:
+                # Issue 7: raw HTML pasted into the body is shown as text, never run.
+                safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
+                return compose_markdown(safe, self.settings, self.renderer, url, related, similar, preview=preview)
+
+            if self.is_serve:  # issue 6: an unchanged postmortem is not composed again
+                markdown, blocks = self.memo.compose(src, (pm, url, preview, related, similar), compose)
+            else:
+                markdown, blocks = compose()
             self.page_blocks[src] = blocks
             return markdown
         if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
@@ -223,7 +267,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # Issue 7: scrub_html drops event handlers and script URLs from the rendered body.
             # Our blocks are filled in after scrubbing: they are escaped by construction.
             blocks = self.page_blocks.pop(page.file.src_uri, ())
-            return pagefind_body(fill_blocks(scrub_html(mark_timeline(html_text)), blocks))
+
+            def finish() -> str:
+                return pagefind_body(fill_blocks(scrub_html(mark_timeline(html_text)), blocks))
+
+            if self.is_serve:  # issue 6: the same HTML and blocks as last time give the same page
+                return self.memo.finish_content(page.file.src_uri, html_text, blocks, finish)
+            return finish()
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.blocks:  # issue 3: HTML kept out of Markdown
             return fill_blocks(html_text, generated.blocks)
@@ -239,7 +289,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if not self.config.enabled or self.kb is None:
             return
         if self.config.exports:
-            written = write_exports(self.kb, Path(config.site_dir), self.config, config.site_url)
+            exports = self.memo.derived.get("exports") if self.memo.reused else None
+            if exports is None:
+                exports = render_exports(self.kb, config.site_url)
+                if self.is_serve:
+                    self.memo.derived["exports"] = exports
+            written = write_exports(self.kb, Path(config.site_dir), self.config, config.site_url, exports)
             if written:
                 log.info(f"postmortems: wrote {', '.join(written)}")
         self._run_pagefind(config)
@@ -284,3 +339,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+class _GeneratedFile(File):
+    """A generated page that a `--dirty` rebuild may skip when its content did not change."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        if self.unchanged and os.path.isfile(self.abs_dest_path):
+            return False
+        return super().is_modified()

@@ -1,0 +1,129 @@
+"""Rebuilds while serving (issue 6): work reused from the previous build never
+changes the output.
+
+Each test builds in process with the plugin in `serve` mode (one plugin
+instance across builds, as `mkdocs serve` keeps it), edits postmortems, and
+compares the rebuilt site with a fresh `mkdocs build` of the edited project.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import build, make_project, valid_text
+from test_reproducible import EPOCH, digests
+
+pytestmark = pytest.mark.integration
+
+OTHER = valid_text().replace("PM-2024-001", "PM-2024-002").replace(
+    "Checkout latency after a config push", "Search outage after an index rebuild"
+)
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """A project and a function that rebuilds it the way `mkdocs serve` does."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text(), "2024/b.md": OTHER})
+    site = tmp_path / "served"
+    monkeypatch.chdir(root)
+    state: dict = {}
+
+    def rebuild(dirty: bool = False):
+        if "config" not in state or state["dirty"] != dirty:
+            state["config"] = load_config(str(root / "mkdocs.yml"), site_dir=str(site))
+            state["config"].plugins.on_startup(command="serve", dirty=dirty)
+            state["dirty"] = dirty
+        mkdocs_build(state["config"], dirty=dirty)
+        return state["config"].plugins["postmortems"]
+
+    return root, site, rebuild
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    # A later modification time than the page built from it, even on coarse clocks.
+    time.sleep(0.02)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    stamp = time.time() + 2
+    os.utime(path, (stamp, stamp))
+
+
+def fresh(root: Path, tmp_path: Path) -> dict[str, str]:
+    out = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+    result = build(root, "-d", str(out), env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert result.returncode == 0, result.output
+    return digests(out)
+
+
+def assert_same_site(site: Path, expected: dict[str, str]) -> None:
+    got = digests(site)
+    assert got.keys() == expected.keys()
+    assert sorted(rel for rel in got if got[rel] != expected[rel]) == []
+
+
+def test_a_body_edit_reuses_the_generated_pages_and_gives_the_fresh_build(served, tmp_path):
+    root, site, rebuild = served
+    plugin = rebuild()
+    first_pages = dict(plugin.generated)
+    assert plugin.memo.reused is False
+
+    edit(root / "postmortems/2024/a.md", "## Timeline", "A sentence added while writing.\n\n## Timeline")
+    plugin = rebuild()
+    assert plugin.memo.reused is True
+    # The index pages are the very same objects: nothing was generated again.
+    assert all(plugin.generated[src] is page for src, page in first_pages.items())
+    assert "A sentence added while writing." in (site / "postmortems/2024/a/index.html").read_text(encoding="utf-8")
+    assert_same_site(site, fresh(root, tmp_path))
+
+
+def test_a_lessons_edit_regenerates_the_lessons_page_only(served, tmp_path):
+    root, site, rebuild = served
+    plugin = rebuild()
+    first_pages = dict(plugin.generated)
+
+    edit(root / "postmortems/2024/b.md", "Nothing alerted on the pool.", "Nothing alerted on the search index.")
+    plugin = rebuild()
+    assert plugin.memo.reused is True
+    changed = sorted(src for src, page in plugin.generated.items() if first_pages.get(src) is not page)
+    assert changed == ["lessons/index.md"]
+    assert "Nothing alerted on the search index." in (site / "lessons/index.html").read_text(encoding="utf-8")
+    assert_same_site(site, fresh(root, tmp_path))
+
+
+def test_a_front_matter_edit_regenerates_everything(served, tmp_path):
+    root, site, rebuild = served
+    rebuild()
+    edit(root / "postmortems/2024/b.md", "Search outage after an index rebuild", "Search outage, retitled")
+    plugin = rebuild()
+    assert plugin.memo.reused is False
+    assert "Search outage, retitled" in (site / "postmortems/index.html").read_text(encoding="utf-8")
+    assert "Search outage, retitled" in (site / "incidents.json").read_text(encoding="utf-8")
+    # The other postmortem's "related"/"similar" links carry the new title too.
+    assert_same_site(site, fresh(root, tmp_path))
+
+
+def test_dirty_rebuild_skips_unchanged_generated_pages(served, tmp_path):
+    root, site, rebuild = served
+    rebuild(dirty=True)
+    listing = site / "postmortems/index.html"
+    categories = site / "categories/index.html"
+    before = {p: p.stat().st_mtime_ns for p in (listing, categories)}
+
+    time.sleep(0.02)
+    edit(root / "postmortems/2024/a.md", "## Timeline", "Dirty edit.\n\n## Timeline")
+    rebuild(dirty=True)
+    assert "Dirty edit." in (site / "postmortems/2024/a/index.html").read_text(encoding="utf-8")
+    assert {p: p.stat().st_mtime_ns for p in before} == before  # not written again
+
+    edit(root / "postmortems/2024/a.md", "Checkout latency after a config push", "Checkout latency, retitled")
+    rebuild(dirty=True)
+    assert "Checkout latency, retitled" in listing.read_text(encoding="utf-8")
