@@ -209,9 +209,9 @@ def _rebuild_in_process(project: Path) -> None:
     spent: dict[str, float] = {}
     events = ("on_config", "on_files", "on_page_read_source", "on_page_markdown",
               "on_page_content", "on_page_context", "on_post_build")
-    for name in events:
-        original = getattr(PostmortemsPlugin, name)
+    from mkdocs.plugins import CombinedEvent
 
+    def timed(original, name):
         def wrapper(self, *args, __original=original, __name=name, **kwargs):
             start = time.perf_counter()
             try:
@@ -220,7 +220,14 @@ def _rebuild_in_process(project: Path) -> None:
                 spent[__name] = spent.get(__name, 0.0) + time.perf_counter() - start
 
         functools.update_wrapper(wrapper, original)  # keeps mkdocs_priority
-        setattr(PostmortemsPlugin, name, wrapper)
+        return wrapper
+
+    for name in events:
+        original = PostmortemsPlugin.__dict__[name]
+        if isinstance(original, CombinedEvent):  # several handlers at different priorities
+            setattr(PostmortemsPlugin, name, CombinedEvent(*(timed(m, name) for m in original.methods)))
+        else:
+            setattr(PostmortemsPlugin, name, timed(original, name))
 
     os.chdir(project)
     config = load_config("mkdocs.yml")

@@ -124,3 +124,52 @@ def test_pagefind_indexes_postmortems_with_filters(site_builder):
     assert "Checkout &#34;&gt;&lt;b&gt;x&lt;/b&gt; latency" in page or "Checkout &quot;&gt;&lt;b&gt;x&lt;/b&gt; latency" in page
     search = result.read("search/index.html")
     assert 'id="pmkb-pagefind"' in search and 'data-bundle="../pagefind/"' in search
+
+
+# --- Issue 6: Material's indexer reads a lighter copy of the pages -------------
+
+EXCLUDED_BODY = """
+## Notes {: data-search-exclude }
+
+Text after an excluded heading stays out, as Material decides.
+
+A paragraph kept out of search.
+{: data-search-exclude }
+
+A paragraph titled "data-search-exclude" that is indexed.
+{: title="see data-search-exclude" }
+
+<div markdown data-search-exclude>
+Not a tag: raw HTML is shown as text.
+</div>
+"""
+
+
+def test_search_copy_keeps_material_index_identical(tmp_path, monkeypatch):
+    """The sample postmortems (and odd bodies) give the same search_index.json
+    whether Material's indexer reads the full pages or the lighter copy."""
+    from pathlib import Path
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    from conftest import make_project
+    from postmortem_kb.plugin.plugin import PostmortemsPlugin
+
+    repo = Path(__file__).resolve().parents[1] / "postmortems"
+    sample = {p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8") for p in sorted(repo.rglob("20*/*.md"))}
+    odd = valid_text().replace("PM-2024-001", "PM-2024-777").replace("## Lessons Learned", EXCLUDED_BODY + "\n## Lessons Learned", 1)
+    root = make_project(tmp_path / "kb", {**sample, "2024/odd.md": odd}, {"include_drafts": True})
+    monkeypatch.chdir(root)
+    indexes = {}
+    for copy in (True, False):
+        monkeypatch.setattr(PostmortemsPlugin, "search_copy", copy)
+        site = tmp_path / f"site-{copy}"
+        mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(site)))
+        indexes[copy] = (site / "search" / "search_index.json").read_bytes()
+        pages = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*.html")}
+        indexes[f"pages-{copy}"] = pages
+    assert len(json.loads(indexes[True])["docs"]) > 200
+    assert indexes[True] == indexes[False]
+    # The pages themselves keep their full HTML.
+    assert indexes["pages-True"] == indexes["pages-False"]

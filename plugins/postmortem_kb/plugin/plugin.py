@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -45,6 +46,7 @@ from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
+from ..search.lean import search_copy
 from .config import PostmortemsConfig, to_settings
 from .memo import BuildMemo
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
@@ -63,8 +65,15 @@ SEARCH_STYLESHEETS = ("assets/stylesheets/postmortem-kb-search.css",)
 SEARCH_JAVASCRIPTS = ("assets/javascripts/postmortem-kb-search.js",)
 
 
+# What Material's search plugin removes from every page after indexing it (kept in step).
+_MATERIAL_SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     supports_multiple_instances = False
+    # Issue 6: Material's indexer reads a lighter copy of the pages (search/lean.py).
+    # Off only in the test that proves the index is the same either way.
+    search_copy = True
 
     def __init__(self) -> None:
         self.cache = ParseCache()
@@ -85,6 +94,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.last_good: dict[str, Postmortem] = {}
         # Issue 6: what `mkdocs serve` can reuse from the previous build (plugin/memo.py).
         self.memo = BuildMemo()
+        self._material_search = False
+        self._full_content: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -107,6 +118,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "postmortem-kb's templates (the repository's theme_overrides/)"
             )
         self.renderer = Renderer(dirs)
+        self._material_search = any(
+            type(p).__module__.startswith("material.plugins.search") for p in config.plugins.values()
+        )
         for position, sheet in enumerate(STYLESHEETS):
             if sheet not in config.extra_css:
                 config.extra_css.insert(position, sheet)
@@ -279,11 +293,36 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return fill_blocks(html_text, generated.blocks)
         return None
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any] | None:
+    @event_priority(100)  # before Material's search plugin indexes `page.content`
+    def _on_page_context_search_copy(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any] | None:
+        if not (self.search_copy and self._material_search and page.content):
+            return context
+        src = page.file.src_uri
+        generated = self.generated.get(src)
+        if src in self.by_src or src == urls.src_uri(urls.LESSONS):
+            lean = search_copy(page.content)
+        elif generated is not None and (page.meta.get("search") or {}).get("exclude"):
+            lean = ""  # not indexed: the indexer only strips attributes, done on the full page below
+        else:
+            return context
+        self._full_content, page.content = page.content, lean
+        return context
+
+    @event_priority(-100)  # after every other plugin's on_page_context
+    def _on_page_context_restore(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any] | None:
+        if self._full_content is not None:
+            full, self._full_content = self._full_content, None
+            page.content = _MATERIAL_SEARCH_ATTRS.sub("", full) if "data-search-" in full else full
         pm = self.by_src.get(page.file.src_uri)
         if pm is not None:
             context["postmortem"] = pm
         return context
+
+    on_page_context = CombinedEvent(_on_page_context_search_copy, _on_page_context_restore)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.kb is None:
