@@ -173,3 +173,29 @@ def test_search_copy_keeps_material_index_identical(tmp_path, monkeypatch):
     assert indexes[True] == indexes[False]
     # The pages themselves keep their full HTML.
     assert indexes["pages-True"] == indexes["pages-False"]
+
+
+# The lessons page's shortcut for plain one-line lessons must give what Markdown gives.
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_LESSON_ALPHABET = st.sampled_from(list("abcXYZ019 .,;:?!'\"()%-+=*_`[]<>&#{}|~\\\t\u00e9\u2014") + [" ", "  ", "1. ", "- ", "\n"])
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(_LESSON_ALPHABET, min_size=1, max_size=30).map("".join))
+def test_plain_lesson_shortcut_matches_markdown(text):
+    from postmortem_kb.pages import lessons
+
+    expected = lessons._MARKDOWN.reset().convert(text).strip()
+    if expected.startswith("<p>") and expected.endswith("</p>") and expected.count("<p>") == 1:
+        expected = expected[3:-4]
+    if lessons._PLAIN.fullmatch(text):
+        assert text == expected
+
+
+def test_plain_lesson_shortcut_is_taken():
+    from postmortem_kb.pages import lessons
+
+    assert lessons._PLAIN.fullmatch("The pool size had no alert, and nobody owned the template.")
+    assert not lessons._PLAIN.fullmatch("Use `kubectl` here")
+    assert not lessons._PLAIN.fullmatch("1. A list")

@@ -65,9 +65,9 @@ class Context:
     owners: list[actions.Owner]
     links: Links
     categories: list[CategoryStat]
-    # Rendered rows by (template, object, link prefix, options): a postmortem or an
-    # action item appears on many index pages; it is rendered once per depth.
-    _rows: dict[tuple[Any, ...], Markup] = field(default_factory=dict, repr=False)
+    # Rendered rows by (template, object, options): a postmortem or an action
+    # item appears on many index pages; it is rendered once (see `rows`).
+    _rows: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -87,20 +87,25 @@ class Context:
         )
 
     def rows(self, name: str, objects: Iterable[Any], key: Callable[[Any], Hashable], page: str, var: str, **options: Any) -> list[Markup]:
-        """`objects` rendered one by one with `<name>.html` (as `var`), each rendered once per depth."""
+        """`objects` rendered one by one with `<name>.html` (as `var`), each rendered once.
+
+        A row is rendered with a NUL placeholder for the way back to the site
+        root, put in per page: NUL cannot occur in a value (a file holding
+        one is refused when it is read).
+        """
         template = self.renderer.env.get_template(f"partials/postmortem/{name}.html")
         prefix = _prefix(page)
-        context = {"L": self.links, "settings": self.kb.settings, "rel": lambda url: prefix + url, **options}
+        context = {"L": self.links, "settings": self.kb.settings, "rel": lambda url: _ROOT + url, **options}
         settings_key = tuple(sorted(options.items()))
         out = []
         for obj in objects:
-            cache_key = (name, key(obj), prefix, settings_key)
+            cache_key = (name, key(obj), settings_key)
             html = self._rows.get(cache_key)
             if html is None:
                 # Autoescaped by the environment: safe to embed as is.
-                html = Markup(template.render(context, **{var: obj}).strip())
+                html = template.render(context, **{var: obj}).strip()
                 self._rows[cache_key] = html
-            out.append(html)
+            out.append(Markup(html.replace(_ROOT, prefix)))
         return out
 
     def ai_table(self, page: str, refs: Sequence[actions.ItemRef], empty: str, *, show_owner: bool = True, show_factor: bool = True) -> str:
@@ -112,6 +117,9 @@ class Context:
     def incidents_table(self, page: str, postmortems: Sequence[Postmortem], empty: str) -> str:
         rows = self.rows("kb-incident-row", postmortems, lambda pm: pm.id, page, "pm")
         return self.render("kb-incidents", page=page, rows=rows, empty=empty)
+
+
+_ROOT = "\x00"
 
 
 def _prefix(page: object) -> str:
