@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from .model import Postmortem
@@ -47,36 +47,39 @@ class SimilarityIndex:
             for key in _keys(pm):
                 postings[key].append(index)
         limit = max(20, int(len(postmortems) * MAX_POSTING_SHARE))
-        self.postings = {k: v for k, v in postings.items() if len(v) <= limit}
+        self.postings = {k: v[:MAX_SCAN] for k, v in postings.items() if len(v) <= limit}
+        self.index_of = {pm.id: i for i, pm in enumerate(postmortems)}
+        # Ties on score go to the newer incident (then the later one in the list):
+        # one integer per candidate, `score * N + rank`, orders them in one comparison.
+        self.by_date = sorted(range(len(postmortems)), key=lambda i: (postmortems[i].started_at, i))
+        self.rank = [0] * len(postmortems)
+        for position, index in enumerate(self.by_date):
+            self.rank[index] = position
 
     def similar(self, pm: Postmortem, limit: int, exclude: set[str]) -> list[Similar]:
         if limit <= 0:
             return []
-        scores: dict[int, int] = defaultdict(int)
+        scores: Counter[int] = Counter()
         keys = [key for key in _keys(pm) if key in self.postings]
         for key in keys:
-            weight = WEIGHTS[key[0]]
-            for index in self.postings[key][:MAX_SCAN]:
-                scores[index] += weight
+            posting = self.postings[key]
+            for _ in range(WEIGHTS[key[0]]):  # Counter.update counts in C
+                scores.update(posting)
+        skip = {self.index_of[x] for x in (*exclude, pm.id) if x in self.index_of}
+        n, rank = len(self.postmortems), self.rank
         ranked = heapq.nlargest(
-            limit,
-            (
-                (score, self.postmortems[i].started_at, i)
-                for i, score in scores.items()
-                if score >= MIN_SCORE
-                and self.postmortems[i].id != pm.id
-                and self.postmortems[i].id not in exclude
-            ),
+            limit, (score * n + rank[i] for i, score in scores.items() if score >= MIN_SCORE and i not in skip)
         )
         out = []
-        for score, _, index in ranked:
+        for value in ranked:
+            score, index = value // n, self.by_date[value % n]
             # The reasons of the winners only, in the order the keys were scored.
             reasons = [f"{kind} {value}" for kind, value in keys if self._scanned((kind, value), index)]
             out.append(Similar(self.postmortems[index], score, _describe(reasons)))
         return out
 
     def _scanned(self, key: tuple[str, str], index: int) -> bool:
-        posting = self.postings[key][:MAX_SCAN]
+        posting = self.postings[key]
         position = bisect.bisect_left(posting, index)
         return position < len(posting) and posting[position] == index
 
