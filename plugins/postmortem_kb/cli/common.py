@@ -24,6 +24,17 @@ CONFIG_OPTION = click.option(
 )
 
 
+JOBS_OPTION = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Validate in N processes (default: one per CPU; 1: this process only). Processes are "
+    "used for 300 postmortems or more; the findings are the same either way.",
+)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print `postmortem: message` on stderr and exit (2 by default: usage or configuration)."""
     click.echo(f"postmortem: {message}", err=True)

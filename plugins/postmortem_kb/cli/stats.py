@@ -16,7 +16,7 @@ import click
 
 from ..core.knowledge_base import KnowledgeBase, load_knowledge_base
 from ..core.settings import AUDIENCES
-from .common import CONFIG_OPTION, EXIT_OK, colour_allowed, load_project, plural
+from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, colour_allowed, load_project, plural
 
 
 def figures(kb: KnowledgeBase) -> dict[str, Any]:
@@ -115,12 +115,14 @@ def _print_text(kb: KnowledgeBase, data: dict[str, Any]) -> None:
               help="Also count draft and in-review postmortems (default: as in mkdocs.yml).")
 @click.option("--include-restricted/--no-include-restricted", default=None,
               help="Also count restricted postmortems (default: as in mkdocs.yml).")
+@JOBS_OPTION
 def stats(
     config_file: str,
     output_format: str,
     audience: str | None,
     include_drafts: bool | None,
     include_restricted: bool | None,
+    jobs: int | None,
 ) -> None:
     """Print the knowledge base's figures: counts per severity and contributing factor,
     and the overdue action items.
@@ -146,7 +148,7 @@ def stats(
         changes["include_restricted"] = include_restricted
     # Lint stays on: a file with a pasted secret is invalid, so the site leaves it out too.
     settings = dataclasses.replace(settings, **changes)  # type: ignore[arg-type]
-    kb = load_knowledge_base(root, settings)
+    kb = load_knowledge_base(root, settings, workers=jobs)  # records needed: no result cache here
     data = figures(kb)
     if output_format == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .findings import Reporter
@@ -21,6 +22,11 @@ _FENCE_OPEN = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^( {0,1})(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _TABLE_ROW = re.compile(r"^[ \t]{0,3}\|(.*)\|?[ \t]*$")
 _TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+# The same patterns for a whole text (MULTILINE: `^` and `$` at every line), to scan
+# it once or match at a line start, instead of splitting it and looping over lines.
+_FENCE_LINE = re.compile(_FENCE_OPEN.pattern, re.MULTILINE)
+_HEADING_LINE = re.compile(_HEADING.pattern, re.MULTILINE)
+_LIST_ITEM_LINE = re.compile(_LIST_ITEM.pattern, re.MULTILINE)
 
 _STAMP = (
     r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
@@ -34,6 +40,10 @@ _ENTRY = re.compile(
     r"(?P<rest>(?:[ \t]*(?:[-–—:|][ \t]*)?)(?:\[(?P<kind>[^\]\s]{1,30})\](?!\())?.*)$",
     re.DOTALL,
 )
+
+
+_REQUIRED_KEYS = tuple((title, normalise_heading(title)) for title in REQUIRED_SECTIONS)
+_LESSONS_KEYS = tuple((title, normalise_heading(title)) for title in LESSONS_SUBSECTIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +67,69 @@ def iter_lines_outside_code(lines: list[str]):
                 fence = None
 
 
+def fenced_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets `(start, end)` of the fenced code blocks of `text`, fence lines included.
+
+    The same blocks as `iter_lines_outside_code` leaves out, found by one
+    regex scan for fence lines instead of a loop over every line.
+    """
+    spans: list[tuple[int, int]] = []
+    # A one-character search first (memchr): most bodies have neither fence character.
+    if ("`" not in text or "```" not in text) and ("~" not in text or "~~~" not in text):
+        return spans
+    fence: str | None = None
+    start = 0
+    for match in _FENCE_LINE.finditer(text):
+        marker = match.group(1)
+        if fence is None:
+            fence, start = marker, match.start()
+        elif marker[0] == fence[0] and len(marker) >= len(fence):
+            end = text.find("\n", match.start())
+            end = len(text) if end == -1 else end
+            if not text[match.start() : end].strip().strip(fence[0]):
+                spans.append((start, end))
+                fence = None
+    if fence is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _line_starts_with(text: str, char: str) -> Iterator[int]:
+    """Offsets of the lines of `text` that start with `char` (found with `str.find`, not a regex scan)."""
+    if text.startswith(char):
+        yield 0
+    needle = "\n" + char
+    position = text.find(needle)
+    while position != -1:
+        yield position + 1
+        position = text.find(needle, position + 1)
+
+
 def split_sections(body: str, body_line: int) -> list[Section]:
-    lines = body.split("\n")
-    headings: list[tuple[int, int, str]] = []  # (index, level, title)
-    for index, line in iter_lines_outside_code(lines):
-        match = _HEADING.match(line)
-        if match:
-            headings.append((index, len(match.group(1)), match.group(2)))
+    spans = fenced_spans(body)
+    # (offset of the heading line, end of that line, line index, level, title)
+    headings: list[tuple[int, int, int, int, str]] = []
+    index = counted = span = 0
+    for start in _line_starts_with(body, "#"):
+        match = _HEADING_LINE.match(body, start)
+        if match is None:
+            continue
+        while span < len(spans) and spans[span][1] < start:
+            span += 1
+        if span < len(spans) and spans[span][0] <= start:
+            continue  # a `#` line inside fenced code
+        index += body.count("\n", counted, start)
+        counted = start
+        headings.append((start, match.end(), index, len(match.group(1)), match.group(2)))
     sections: list[Section] = []
-    for position, (index, level, title) in enumerate(headings):
-        end = len(lines)
-        for later_index, later_level, _ in headings[position + 1 :]:
+    for position, (_, line_end, index, level, title) in enumerate(headings):
+        end = len(body)
+        for later_start, _, _, later_level, _ in headings[position + 1 :]:
             if later_level <= level:
-                end = later_index
+                end = later_start - 1  # the newline before the next heading
                 break
-        text = "\n".join(lines[index + 1 : end])
-        sections.append(Section(title, level, body_line + index, text))
+        # The lines after the heading's, up to the next heading of the same level or higher.
+        sections.append(Section(title, level, body_line + index, body[line_end + 1 : end]))
     return sections
 
 
@@ -82,7 +139,9 @@ def parse_body(
     report: Reporter,
     started_at: dt.datetime | None,
 ) -> ParsedBody:
-    for index, line in enumerate(body.split("\n")):
+    # One search of the whole body; the per-line loop only when there is something to report.
+    bidi_anywhere = not body.isascii() and BIDI_CONTROLS.search(body)
+    for index, line in enumerate(body.split("\n") if bidi_anywhere else ()):
         bidi = BIDI_CONTROLS.search(line)
         if bidi:
             report.error(
@@ -105,10 +164,10 @@ def parse_body(
             continue
         by_key[section.key] = section
 
-    present = ", ".join(f"`## {s.title}`" for s in top) or "none"
-    for title in REQUIRED_SECTIONS:
-        section = by_key.get(normalise_heading(title))
+    for title, key in _REQUIRED_KEYS:
+        section = by_key.get(key)
         if section is None:
+            present = ", ".join(f"`## {s.title}`" for s in top) or "none"
             report.error(
                 body_line,
                 "section.missing",
@@ -129,8 +188,8 @@ def parse_body(
             for s in sections
             if s.level == 3 and lessons.line < s.line <= lessons.line + lessons.text.count("\n") + 1
         }
-        for title in LESSONS_SUBSECTIONS:
-            if normalise_heading(title) not in sub_keys:
+        for title, key in _LESSONS_KEYS:
+            if key not in sub_keys:
                 report.warning(
                     lessons.line,
                     "section.lessons-subsection",
@@ -145,21 +204,34 @@ def parse_body(
 
 
 def _has_content(text: str) -> bool:
-    for line in text.split("\n"):
-        stripped = line.strip()
+    """True when a line holds more than whitespace or a one-line HTML comment."""
+    start = 0
+    while True:  # line by line without splitting: the first lines usually decide
+        end = text.find("\n", start)
+        stripped = (text[start:] if end == -1 else text[start:end]).strip()
         if stripped and not (stripped.startswith("<!--") and stripped.endswith("-->")):
             return True
-    return False
+        if end == -1:
+            return False
+        start = end + 1
 
 
 def _candidates(section: Section) -> list[tuple[int, str, bool]]:
     """(file line, entry text, is table row) for each list item or table row."""
-    lines = section.text.split("\n")
+    text = section.text
     found: list[tuple[int, str, bool]] = []
+    if "|" not in text and "```" not in text and "~~~" not in text:
+        # No table and no code (the usual case): the list items, found by one scan.
+        line, counted = section.line + 1, 0
+        for item in _LIST_ITEM_LINE.finditer(text):
+            line += text.count("\n", counted, item.start())
+            counted = item.start()
+            found.append((line, item.group(2), False))
+        return found
     in_table = False
-    for index, line in iter_lines_outside_code(lines):
+    for index, line in iter_lines_outside_code(text.split("\n")):
         file_line = section.line + 1 + index
-        row = _TABLE_ROW.match(line)
+        row = _TABLE_ROW.match(line) if "|" in line else None
         if row:
             cells = [c.strip() for c in row.group(1).split("|")]
             if _TABLE_RULE.match(line):
@@ -177,6 +249,26 @@ def _candidates(section: Section) -> list[tuple[int, str, bool]]:
         if item:
             found.append((file_line, item.group(2), False))
     return found
+
+
+_clocks: dict[str, dt.time | None] = {}
+
+
+def _clock(text: str) -> dt.time | None:
+    """`HH:MM[:SS]` as a time of day, None when out of range (cached: times repeat)."""
+    try:
+        return _clocks[text]
+    except KeyError:
+        pass
+    try:
+        parts = [int(p) for p in text.split(":")]
+        clock: dt.time | None = dt.time(parts[0], parts[1], parts[2] if len(parts) > 2 else 0)
+    except ValueError:
+        clock = None
+    if len(_clocks) >= 4096:
+        _clocks.clear()
+    _clocks[text] = clock
+    return clock
 
 
 def parse_timeline(
@@ -199,21 +291,21 @@ def parse_timeline(
                 "`HH:MM`, `YYYY-MM-DD HH:MM` or a full ISO 8601 datetime",
             )
             continue
-        time_text = match.group("time") or match.group("tonly")
-        try:
-            parts = [int(p) for p in time_text.split(":")]
-            clock = dt.time(parts[0], parts[1], parts[2] if len(parts) > 2 else 0)
-        except ValueError:
+        time_text, time_only, date_text, offset, kind, rest = match.group(
+            "time", "tonly", "date", "offset", "kind", "rest"
+        )
+        time_text = time_text or time_only
+        clock = _clock(time_text)
+        if clock is None:
             report.error(line, "timeline.malformed", f"`{time_text}` is not a valid time of day (00:00 to 23:59)")
             continue
         entry_tz = tz
-        if match.group("date"):
+        if date_text:
             try:
-                current_date = dt.date.fromisoformat(match.group("date"))
+                current_date = dt.date.fromisoformat(date_text)
             except ValueError:
-                report.error(line, "timeline.malformed", f"`{match.group('date')}` is not a real date")
+                report.error(line, "timeline.malformed", f"`{date_text}` is not a real date")
                 continue
-            offset = match.group("offset")
             if offset:
                 if offset == "Z":
                     entry_tz = dt.timezone.utc
@@ -222,8 +314,6 @@ def parse_timeline(
                     delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
                     entry_tz = dt.timezone(delta if offset[0] == "+" else -delta)
         at = dt.datetime.combine(current_date, clock, entry_tz)
-        kind = match.group("kind")
-        rest = match.group("rest")
         if kind is not None:
             if kind not in TIMELINE_KINDS:
                 report.error(
@@ -243,7 +333,7 @@ def parse_timeline(
             )
             hint = (
                 f"; if it happened on a later day, write the date: `{next_day} {time_text}`"
-                if not match.group("date")
+                if not date_text
                 else ""
             )
             report.error(

@@ -36,11 +36,15 @@ _DATETIME_RE = re.compile(
 )
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
+_PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
 # Unicode direction controls (embeddings, overrides, isolates): invisible, and they
 # make text display in another order than it is written ("Trojan Source").
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Allowed clock skew between the author's machine and the builder's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+# Findings that depend on the time of the check (`now`), not only on the file:
+# a result holding one must not be reused later (see cli/cache.py).
+TIME_DEPENDENT_CODES = frozenset({"frontmatter.future"})
 
 KIND_NAMES = {
     "str": "a string",
@@ -124,6 +128,11 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None]:
 def is_http_url(text: str) -> bool:
     if _SPACE_OR_CONTROL.search(text):
         return False
+    # Cheap answers first; `urlsplit` is the reference for everything else.
+    if _PLAIN_HTTP_URL.match(text):
+        return True  # scheme http(s), a plain ASCII host: what urlsplit accepts
+    if not text[:6].lower().startswith(("http:", "https:")):
+        return False  # urlsplit's scheme is what comes before the first `:`
     try:
         parts = urlsplit(text)
     except ValueError:
@@ -169,7 +178,7 @@ class _Checker:
         if not text:
             self.err(node, "frontmatter.empty", f"`{name}` is empty; give it a value")
             return None
-        bidi = BIDI_CONTROLS.search(text)
+        bidi = None if text.isascii() else BIDI_CONTROLS.search(text)
         if bidi:
             self.err(
                 node,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _FENCE = re.compile(r"^---[ \t]*$")
+_FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # the same, at any line of a text
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +73,24 @@ def split(path: str, text: str) -> SourceDoc:
             "the file is empty; a postmortem starts with YAML front matter between two `---` lines "
             "(copy postmortems/_templates/postmortem.md to start)",
         )
-    lines = text.split("\n")
-    if not _FENCE.match(lines[0]):
+    first_end = text.find("\n")
+    if not _FENCE.match(text if first_end == -1 else text[:first_end]):
         raise SourceError(
             1,
             "frontmatter.missing",
             "no front matter: a postmortem starts with a `---` line, then YAML fields "
             "(`id`, `title`, `status`...), then another `---` line",
         )
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            front_matter = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return SourceDoc(path, front_matter, 2, body, index + 2)
+    # The closing `---` line, found among the lines starting with `---` (no list of lines
+    # to split and join again).
+    position = text.find("\n---", first_end) if first_end != -1 else -1
+    while position != -1:
+        closing = _FENCE_LINE.match(text, position + 1)
+        if closing is not None:
+            index = text.count("\n", 0, position + 1)  # its line, 0-based
+            front_matter = text[first_end + 1 : position]
+            return SourceDoc(path, front_matter, 2, text[closing.end() + 1 :], index + 2)
+        position = text.find("\n---", position + 1)
     raise SourceError(
         1,
         "frontmatter.unclosed",

@@ -23,7 +23,8 @@ from ..lint import lint_document
 class FileResult:
     """The outcome for one file.
 
-    `record` is set only when the file has no errors. `id`/`id_line` and
+    `record` is set only when the file has no errors (and only when records
+    were asked for: `postmortem check` does without). `id`/`id_line` and
     `related` are kept even for invalid files, so the cross-file rules
     (unique ids, existing related ids) still see them.
     """
@@ -38,14 +39,22 @@ class FileResult:
     visibility: str | None = None
 
 
-def check_bytes(path: str, data: bytes, settings: Settings, now: dt.datetime | None = None) -> FileResult:
+def check_bytes(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    now: dt.datetime | None = None,
+    *,
+    record: bool = True,
+) -> FileResult:
+    """Validate one file's bytes. `record=False` skips building the record (for `check`)."""
     report = Reporter(path)
     try:
         text = decode(data)
     except SourceError as exc:
         report.error(exc.line, exc.code, exc.message)
         return FileResult(path, None, tuple(report.findings))
-    return check_text(path, text, settings, now, report)
+    return check_text(path, text, settings, now, report, record=record)
 
 
 def check_text(
@@ -54,6 +63,8 @@ def check_text(
     settings: Settings,
     now: dt.datetime | None = None,
     report: Reporter | None = None,
+    *,
+    record: bool = True,
 ) -> FileResult:
     report = report or Reporter(path)
     try:
@@ -86,9 +97,9 @@ def check_text(
 
     lint_document(path, doc, root, offset, settings, report)
 
-    record = None
-    if not report.has_errors:
-        record = Postmortem(
+    built = None
+    if record and not report.has_errors:
+        built = Postmortem(
             path=path,
             id=values["id"],
             title=values["title"],
@@ -121,7 +132,7 @@ def check_text(
         )
     return FileResult(
         path,
-        record,
+        built,
         tuple(report.findings),
         id=values.get("id"),
         id_line=fm.lines.get("id", 0),

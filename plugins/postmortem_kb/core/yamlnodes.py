@@ -25,6 +25,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.events import (
     AliasEvent,
+    DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -117,6 +118,8 @@ def _scalar_value(tag: str, value: str, line: int) -> tuple[str, Any]:
         return kind, value
     try:
         constructed = _constructor.yaml_constructors[tag](_constructor, ScalarNode(tag, value))
+    except LookupError:  # `!!bool maybe` (a table lookup), `!!int ''` (an index)
+        raise YamlError(line, f"`{value}` is not a valid {kind}") from None
     except (ValueError, yaml.YAMLError) as exc:
         raise YamlError(line, f"`{value}` is not a valid {kind}: {exc}") from None
     return kind, constructed
@@ -158,7 +161,8 @@ def load(text: str) -> Y | None:
             f"the front matter is larger than {MAX_BYTES // 1024} KB; it should hold "
             "a few dozen fields: move long text into the body",
         )
-    if "[" in text or "{" in text:
+    # Flow nesting is never deeper than the number of brackets: scan only when it could be.
+    if text.count("[") + text.count("{") > MAX_DEPTH * 4:
         if _approx_depth_ok(text) > MAX_DEPTH * 4:
             raise YamlError(1, f"the front matter nests deeper than {MAX_DEPTH} levels")
 
@@ -190,93 +194,130 @@ def load(text: str) -> Y | None:
         loader.dispose()
 
 
+_STR_TAG = _TAG + "str"
+_implicit_resolvers = _resolver.yaml_implicit_resolvers
+_plain_tags: dict[str, str] = {}  # plain scalar -> the tag of its implicit type
+_PLAIN_CACHE_SIZE = 8192
+
+
+def _plain_tag(value: str) -> str:
+    """The tag YAML's implicit typing gives a plain scalar (cached: values repeat a lot)."""
+    tag = _plain_tags.get(value)
+    if tag is None:
+        tag = _STR_TAG
+        for candidate, regexp in _implicit_resolvers.get(value[:1] if value else "", ()):
+            if regexp.match(value):
+                tag = candidate
+                break
+        if len(_plain_tags) >= _PLAIN_CACHE_SIZE:
+            _plain_tags.clear()
+        _plain_tags[value] = tag
+    return tag
+
+
 def _build(loader: Any) -> Y | None:
+    """The `Y` tree of the loader's one document, built from its events without recursion.
+
+    This loop runs for every value of every file: the open collection's state
+    is kept in local variables (the outer ones wait on `stack`), and a plain
+    key is kept as text and line, without a node.
+    """
     anchors: dict[str, Y] = {}
-    # Each stack entry: [container Y, pending key (for maps), anchor, key line]
-    stack: list[list[Any]] = []
+    stack: list[tuple[Any, ...]] = []  # the states of the enclosing collections
     root: Y | None = None
     total = 0
     documents = 0
-
-    def attach(node: Y, anchor: str | None) -> None:
-        nonlocal root
-        if anchor:
-            anchors[anchor] = node
-        if not stack:
-            root = node
-            return
-        frame = stack[-1]
-        container: Y = frame[0]
-        if container.kind == "seq":
-            container.value.append(node)
-        elif frame[1] is None:  # this node is a key
-            if node.kind in ("seq", "map"):
-                raise YamlError(node.line, "a mapping key must be a plain value, not a list or mapping")
-            key = node.text if node.kind != "null" else ""
-            frame[1] = key
-            frame[3] = node.line
-        else:
-            key = frame[1]
-            if key in container.value:
-                first = container.key_lines[key]
-                raise YamlError(
-                    frame[3], f"duplicate key `{key}` (first defined on line {first}): keep one"
-                )
-            container.value[key] = node
-            container.key_lines[key] = frame[3]
-            frame[1] = None
+    # The innermost open collection (node None: none is open, the next node is the root).
+    node: Y | None = None
+    is_seq = False
+    items: Any = None  # node.value: the list or the dict to add to
+    key_lines: dict[str, int] = {}
+    pending: str | None = None  # a mapping's key waiting for its value
+    key_line = 0
+    anchor: str | None = None  # the collection's own anchor, registered when it ends
+    size = 0  # the sum of its children's sizes
 
     get_event = loader.get_event
-    implicit_resolvers = _resolver.yaml_implicit_resolvers
-    str_tag = _TAG + "str"
+    plain_tags = _plain_tags
+    str_tag = _STR_TAG
+    timestamp_tag = _TAG + "timestamp"
     while True:
         event = get_event()
         if event is None:
             break
-        line = event.start_mark.line + 1 if event.start_mark is not None else 1
-        kind_of_event = type(event)
+        mark = event.start_mark
+        line = mark.line + 1 if mark is not None else 1
+        kind_of_event = event.__class__
         if kind_of_event is ScalarEvent:  # the common case, kept fast
             tag = event.tag
             value = event.value
             if tag is None or tag == "!":
                 if event.implicit[0]:
-                    # Plain scalar: the resolver's table, keyed by first character.
-                    tag = str_tag
-                    for candidate, regexp in implicit_resolvers.get(value[:1] if value else "", ()):
-                        if regexp.match(value):
-                            tag = candidate
-                            break
+                    tag = plain_tags.get(value) or _plain_tag(value)
                 else:
                     tag = str_tag
             elif tag not in _ALLOWED_EXPLICIT:
                 raise YamlError(line, _bad_tag_message(tag))
-            if tag == str_tag:
+            if tag is str_tag or tag == str_tag:
                 kind, constructed = "str", value
+            elif tag == timestamp_tag:
+                kind, constructed = "timestamp", value  # kept as text, see _scalar_value
             else:
                 kind, constructed = _scalar_value(tag, value, line)
             total += 1
-            attach(Y(kind, constructed, line, value, event.style in ("'", '"')), event.anchor)
-        elif kind_of_event is SequenceStartEvent or kind_of_event is MappingStartEvent:
+            if node is not None and not is_seq and pending is None:  # a key
+                pending = value if kind != "null" else ""
+                key_line = line
+                if event.anchor:
+                    anchors[event.anchor] = Y(kind, constructed, line, value, event.style in ("'", '"'))
+            else:
+                scalar = Y(kind, constructed, line, value, event.style in ("'", '"'))
+                if event.anchor:
+                    anchors[event.anchor] = scalar
+                if node is None:
+                    root = scalar
+                elif is_seq:
+                    items.append(scalar)
+                    size += 1
+                else:
+                    if pending in items:
+                        raise _duplicate(pending, key_line, key_lines)
+                    items[pending] = scalar
+                    key_lines[pending] = key_line
+                    pending = None
+                    size += 1
+            if total > MAX_VALUES:
+                raise YamlError(line, f"the front matter holds more than {MAX_VALUES} values")
+            continue
+        if kind_of_event is MappingStartEvent or kind_of_event is SequenceStartEvent:
             if event.tag is not None and event.tag not in _ALLOWED_EXPLICIT:
                 raise YamlError(line, _bad_tag_message(event.tag))
             if len(stack) >= MAX_DEPTH:
                 raise YamlError(line, f"the front matter nests deeper than {MAX_DEPTH} levels")
             total += 1
+            stack.append((node, is_seq, items, key_lines, pending, key_line, anchor, size))
             if kind_of_event is SequenceStartEvent:
                 node = Y("seq", [], line)
+                is_seq = True
             else:
                 node = Y("map", {}, line, key_lines={})
-            stack.append([node, None, event.anchor, 0])
-        elif kind_of_event is SequenceEndEvent or kind_of_event is MappingEndEvent:
-            frame = stack.pop()
-            node = frame[0]
-            if node.kind == "map" and frame[1] is not None:
+                is_seq = False
+                key_lines = node.key_lines  # type: ignore[assignment]
+            items, pending, key_line, anchor, size = node.value, None, 0, event.anchor, 0
+            if total > MAX_VALUES:
+                raise YamlError(line, f"the front matter holds more than {MAX_VALUES} values")
+            continue
+        if kind_of_event is MappingEndEvent or kind_of_event is SequenceEndEvent:
+            finished = node
+            assert finished is not None
+            if not is_seq and pending is not None:
                 # A key without a value cannot happen in valid YAML; be safe.
-                node.value[frame[1]] = Y("null", None, frame[3])
-            node.size = 1 + sum(child.size for child in node.value) if node.kind == "seq" else (
-                1 + sum(child.size for child in node.value.values())
-            )
-            attach(node, frame[2])
+                items[pending] = Y("null", None, key_line)
+                size += 1
+            finished.size = 1 + size
+            if anchor:
+                anchors[anchor] = finished
+            node, is_seq, items, key_lines, pending, key_line, anchor, size = stack.pop()
         elif kind_of_event is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
@@ -288,14 +329,36 @@ def _build(loader: Any) -> Y | None:
                     f"YAML aliases expand to more than {MAX_VALUES} values (an alias bomb?); "
                     "write the values out instead of using anchors",
                 )
-            attach(target, None)
-        elif kind_of_event.__name__ == "DocumentStartEvent":
-            documents += 1
-            if documents > 1:
-                raise YamlError(line, "the front matter holds more than one YAML document")
-        if total > MAX_VALUES:
-            raise YamlError(line, f"the front matter holds more than {MAX_VALUES} values")
+            finished = target
+        else:
+            if kind_of_event is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise YamlError(line, "the front matter holds more than one YAML document")
+            continue
+        # A collection just ended, or an alias: attach it to the collection around it.
+        if node is None:
+            root = finished
+        elif is_seq:
+            items.append(finished)
+            size += finished.size
+        elif pending is None:  # as a key
+            if finished.kind in ("seq", "map"):
+                raise YamlError(finished.line, "a mapping key must be a plain value, not a list or mapping")
+            pending = finished.text if finished.kind != "null" else ""
+            key_line = finished.line
+        else:
+            if pending in items:
+                raise _duplicate(pending, key_line, key_lines)
+            items[pending] = finished
+            key_lines[pending] = key_line
+            pending = None
+            size += finished.size
     return root
+
+
+def _duplicate(key: str, line: int, key_lines: dict[str, int]) -> YamlError:
+    return YamlError(line, f"duplicate key `{key}` (first defined on line {key_lines[key]}): keep one")
 
 
 def node_kind(node: Any) -> str:  # pragma: no cover - helper for debugging

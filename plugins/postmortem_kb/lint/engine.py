@@ -89,6 +89,17 @@ def active_rules(disabled: tuple[str, ...] = ()) -> tuple[Compiled, ...]:
     return tuple(compiled)
 
 
+@lru_cache(maxsize=32)
+def _vocabulary(disabled: tuple[str, ...] = ()) -> frozenset[bytes]:
+    """Every word the gates of the active rules ask about: the only words of a document worth collecting."""
+    words: set[bytes] = set()
+    for compiled in active_rules(disabled):
+        for anchor in compiled.anchors:
+            words.update(anchor.gate)
+        words.update(compiled.requires or ())
+    return frozenset(words)
+
+
 def unknown_rule_ids(ids: Iterable[str]) -> list[str]:
     """Entries of `disabled_rules` (or of a directive) that name no rule."""
     return [i for i in ids if i != ALL and not any(_matches(r, [i]) for r in RULE_IDS)]
@@ -200,9 +211,11 @@ def lint_parts(
     `root` is the front matter as loaded by `core.yamlnodes.load` (a `Y` map),
     None, or a function returning it: most documents never need it.
     """
-    rules = active_rules(tuple(disabled))
+    disabled = tuple(disabled)
+    rules = active_rules(disabled)
     if not rules:
         return
+    vocabulary = _vocabulary(disabled)
     segment = join_document(front_matter, front_matter_line, body, body_line)
     document = _Document(segment, root, segment.body_start and front_matter.count("\n") + 1)
     directives = _Directives(segment)
@@ -210,7 +223,8 @@ def lint_parts(
     secret_spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
 
     # Plain loops rather than helpers: this runs for every file of every check.
-    text, shape, words = segment.text, segment.shape, segment.words
+    text, shape, words = segment.text, segment.shape, segment.words_among(vocabulary)
+    whole = [(0, len(text))]
     for compiled in rules:
         if compiled.any_word is not None and words.isdisjoint(compiled.any_word):
             continue
@@ -218,7 +232,7 @@ def lint_parts(
             continue
         rule = compiled.rule
         tried: set[int] = set()
-        for lo, hi in document.windows(rule.scope):
+        for lo, hi in whole if rule.scope != ACTIONS else document.windows(ACTIONS):
             for anchor in compiled.anchors:
                 gate = anchor.gate
                 if gate:

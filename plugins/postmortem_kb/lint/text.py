@@ -80,9 +80,16 @@ class Segment:
 
     @property
     def words(self) -> frozenset[bytes]:
+        """Every word of the shape (runs of lowercase letters and `0`)."""
         if self._words is None:
             self._words = frozenset(self.shape.translate(_WORDS).split())
         return self._words
+
+    def words_among(self, vocabulary: frozenset[bytes]) -> frozenset[bytes]:
+        """The words of `vocabulary` the text holds: `words & vocabulary`, without building `words`."""
+        if self._words is not None:
+            return self._words & vocabulary
+        return vocabulary.intersection(self.shape.translate(_WORDS).split())
 
     def position(self, offset: int) -> tuple[int, int]:
         """(file line, 1-based column) of `offset`."""

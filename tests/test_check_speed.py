@@ -1,0 +1,396 @@
+"""`postmortem check` at scale: worker processes and the result cache give the same findings.
+
+No timing here (the machine is shared): only that the fast paths are exact,
+and that the cache is used, invalidated and distrusted when it should be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from postmortem_kb.cli import cache as cache_module
+from postmortem_kb.cli.main import cli
+from postmortem_kb.core import knowledge_base as kb_module
+from postmortem_kb.core.knowledge_base import PARALLEL_MIN_FILES, ParseCache, load_knowledge_base
+from postmortem_kb.core.settings import Settings
+
+from conftest import valid_text
+from pmkb_cli_helpers import MKDOCS_YML
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from generate import generate  # noqa: E402
+
+SETTINGS = Settings(reference_date=dt.date(2026, 11, 27))
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
+CACHE_FILE = Path(".cache") / "postmortem-kb" / "check.json"
+
+
+def _spoil(rng: random.Random, text: str, index: int) -> bytes:
+    """One of many ways to make a valid postmortem invalid (or to leave it valid)."""
+    kind = (index // 3) % 12
+    if kind == 0:
+        return text.replace("severity: SEV", "severity: SEV9", 1).encode()
+    if kind == 1:  # a duplicate id: the previous file's
+        return text.replace(text.split("\n", 2)[1], f"id: PM-DUP-{index // 72:03d}", 1).encode()
+    if kind == 2:
+        return text.replace("## Timeline", "## Chronology", 1).encode()
+    if kind == 3:
+        return text.replace("related: []", "related: [PM-0000-404]", 1).encode()
+    if kind == 4:
+        return text.replace("title: ", "title: [unclosed ", 1).encode()
+    if kind == 5:
+        return (text + "\nThe engineer forgot to restart it; obviously human error.\n"
+                "Credentials: password: hunter2xyz9, mail jane.doe@example.com\n").encode()
+    if kind == 6:
+        return b"\xff" + text.encode()
+    if kind == 7:
+        return b""
+    if kind == 8:
+        lines = text.split("\n")
+        rng.shuffle(lines)
+        return "\n".join(lines).encode()
+    if kind == 9:
+        return text.replace("resolved_at: ", "resolved_at: 2999-01-01T00:00:00Z\nx_resolved_at: ", 1).encode()
+    return text.encode()
+
+
+def write_mixed_knowledge_base(root: Path, n: int = 400) -> None:
+    """`n` postmortems, a third of them invalid in different ways, some sharing ids."""
+    rng = random.Random(11)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(extra=""), encoding="utf-8")
+    for index, (rel, text) in enumerate(generate(n, seed=5)):
+        path = root / "postmortems" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_spoil(rng, text, index) if index % 3 == 0 else text.encode())
+    (root / "postmortems" / "2024").mkdir(parents=True, exist_ok=True)
+    (root / "postmortems" / "2024" / "dup-a.md").write_text(valid_text(), encoding="utf-8")
+    (root / "postmortems" / "2024" / "dup-b.md").write_text(valid_text(), encoding="utf-8")
+
+
+def _summary(kb):
+    return (
+        [f.to_dict() for f in kb.findings],
+        [(r.path, r.id, r.id_line, r.related, r.status, r.visibility) for r in kb.results],
+        kb.invalid,
+    )
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("mixed")
+    write_mixed_knowledge_base(root)
+    return root
+
+
+def test_the_mixed_set_is_large_and_varied(mixed: Path) -> None:
+    kb = load_knowledge_base(mixed, SETTINGS, now=NOW)
+    assert len(kb.results) >= PARALLEL_MIN_FILES
+    codes = {f.code for f in kb.findings}
+    for code in ("frontmatter.duplicate-id", "frontmatter.related-missing", "frontmatter.yaml", "file.encoding",
+                 "file.empty", "section.missing", "frontmatter.enum", "frontmatter.future", "pii.email"):
+        assert code in codes
+    assert 0 < kb.invalid < len(kb.results) and kb.published
+
+
+@pytest.mark.parametrize("records", [True, False])
+def test_worker_processes_give_the_serial_results(mixed: Path, records: bool) -> None:
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=records)
+    parallel = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=3, records=records)
+    assert _summary(parallel) == _summary(serial)
+    assert [r.record for r in parallel.results] == [r.record for r in serial.results]
+    assert parallel.published == serial.published and parallel.excluded == serial.excluded
+    if not records:
+        assert parallel.published == [] and all(r.record is None for r in parallel.results)
+        assert parallel.invalid == load_knowledge_base(mixed, SETTINGS, now=NOW).invalid
+
+
+def test_a_pool_that_cannot_start_falls_back_to_one_process(mixed: Path, monkeypatch) -> None:
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1)
+
+    def no_fork():
+        raise OSError("fork: Resource temporarily unavailable")
+
+    monkeypatch.setattr(kb_module, "_start_method", no_fork)
+    assert _summary(load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2)) == _summary(serial)
+
+
+def test_a_broken_pool_falls_back_to_one_process(mixed: Path, monkeypatch) -> None:
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    class BrokenPool:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def submit(self, *args, **kwargs):
+            future = concurrent.futures.Future()
+            future.set_running_or_notify_cancel()  # started, so the main process does not take it
+            future.set_exception(BrokenProcessPool("a worker was killed"))
+            return future
+
+        def shutdown(self, *args, **kwargs) -> None:
+            pass
+
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", BrokenPool)
+    assert _summary(load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2)) == _summary(serial)
+
+
+def test_the_parse_cache_works_with_worker_processes(mixed: Path) -> None:
+    cache = ParseCache()
+    first = load_knowledge_base(mixed, SETTINGS, now=NOW, cache=cache, workers=2)
+    assert cache.misses == len(first.results) and cache.hits == 0
+    again = load_knowledge_base(mixed, SETTINGS, now=NOW, cache=cache, workers=2)
+    assert cache.hits == len(first.results)
+    assert _summary(again) == _summary(first) == _summary(load_knowledge_base(mixed, SETTINGS, now=NOW))
+
+
+def test_few_files_or_one_job_stay_in_one_process() -> None:
+    assert kb_module.worker_count(None, PARALLEL_MIN_FILES - 1) == 1
+    assert kb_module.worker_count(1, 10_000) == 1
+    assert kb_module.worker_count(4, 10_000) == 4
+    assert kb_module.worker_count(None, 10_000) == kb_module.available_cpus()
+
+
+def test_check_jobs_option_gives_the_same_output(mixed: Path) -> None:
+    runner = CliRunner()
+    config = str(mixed / "mkdocs.yml")
+    one = runner.invoke(cli, ["check", "-f", config, "--no-cache", "--jobs", "1", "--format", "json"])
+    two = runner.invoke(cli, ["check", "-f", config, "--no-cache", "--jobs", "2", "--format", "json"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout and json.loads(one.stdout)
+
+
+# The result cache ------------------------------------------------------------------
+
+
+def _project(tmp_path: Path, extra: str = "") -> Path:
+    root = tmp_path / "kb"
+    (root / "postmortems").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(extra=extra), encoding="utf-8")
+    for rel, text in generate(8, seed=3):
+        path = root / "postmortems" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    bad = valid_text().replace("PM-2024-001", "PM-2099-001").replace("severity: SEV2", "severity: SEV7")
+    (root / "postmortems" / "bad.md").write_text(bad + "\nWe should have known.\n", encoding="utf-8")
+    return root
+
+
+class Counting:
+    """Counts the files validated (rather than served from the cache)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.paths: list[str] = []
+        real = kb_module.check_bytes
+
+        def counting(path, *args, **kwargs):
+            self.paths.append(path)
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(kb_module, "check_bytes", counting)
+
+    def take(self) -> list[str]:
+        paths, self.paths = self.paths, []
+        return paths
+
+
+def check(root: Path, *args: str, env: dict[str, str] | None = None):
+    result = CliRunner().invoke(cli, ["check", "-f", str(root / "mkdocs.yml"), *args], env=env)
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def test_a_warm_cache_gives_the_cold_output_without_validating(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    counting = Counting(monkeypatch)
+    cold = check(root, "--format", "json")
+    assert len(counting.take()) == 9
+    assert (root / CACHE_FILE).is_file()
+    warm = check(root, "--format", "json")
+    assert counting.take() == []
+    assert warm.stdout == cold.stdout and warm.exit_code == cold.exit_code == 1
+    assert check(root).stdout == check(root, "--no-cache").stdout
+    # Never committed by accident, whatever the project's own .gitignore says.
+    assert (root / CACHE_FILE).with_name(".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_editing_a_file_validates_only_that_file(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    check(root)
+    counting = Counting(monkeypatch)
+    bad = root / "postmortems" / "bad.md"
+    bad.write_text(bad.read_text().replace("severity: SEV7", "severity: SEV3"), encoding="utf-8")
+    after = check(root, "--format", "json")
+    assert counting.take() == ["postmortems/bad.md"]
+    assert "frontmatter.enum" not in after.stdout
+    assert after.stdout == check(root, "--no-cache", "--format", "json").stdout
+    counting.take()
+    # Same content, new modification time (a fresh clone in CI): still served from the cache.
+    bad.write_bytes(bad.read_bytes())
+    check(root)
+    assert counting.take() == []
+
+
+def test_deleted_files_leave_the_cache(tmp_path) -> None:
+    root = _project(tmp_path)
+    check(root)
+    (root / "postmortems" / "bad.md").unlink()
+    check(root)
+    entries = json.loads((root / CACHE_FILE).read_text())["entries"]
+    assert "postmortems/bad.md" not in entries and len(entries) == 8
+
+
+def test_a_changed_setting_invalidates_every_entry(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    check(root)
+    counting = Counting(monkeypatch)
+    config = root / "mkdocs.yml"
+    config.write_text(MKDOCS_YML.format(extra="      disabled_rules: [blameless.counterfactual]\n"), encoding="utf-8")
+    after = check(root, "--format", "json")
+    assert len(counting.take()) == 9
+    assert "blameless.counterfactual" not in after.stdout
+    check(root, "--no-lint")  # a different rule set: a different cache
+    assert len(counting.take()) == 9
+
+
+def test_the_reference_date_does_not_invalidate(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    check(root)
+    counting = Counting(monkeypatch)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("2026-01-31", "2026-02-01"), encoding="utf-8")
+    check(root)
+    assert counting.take() == []
+
+
+def test_time_dependent_findings_are_never_served_from_the_cache(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    future = root / "postmortems" / "future.md"
+    future.write_text(valid_text().replace("PM-2024-001", "PM-2099-002").replace(
+        "resolved_at: 2024-03-14T11:00:00Z", "resolved_at: 2999-03-14T11:00:00Z"), encoding="utf-8")
+    counting = Counting(monkeypatch)
+    first = check(root, "--format", "json")
+    assert "frontmatter.future" in first.stdout
+    entries = json.loads((root / CACHE_FILE).read_text())["entries"]
+    assert "postmortems/future.md" not in entries and "postmortems/bad.md" in entries
+    counting.take()
+    assert check(root, "--format", "json").stdout == first.stdout
+    assert counting.take() == ["postmortems/future.md"]
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda text: "{not json",
+        lambda text: "",
+        lambda text: "[" * 100_000,
+        lambda text: json.dumps([1, 2, 3]),
+        lambda text: text.replace('"format":1', '"format":99'),
+        lambda text: text.replace('"fingerprint":"', '"fingerprint":"x'),
+    ],
+    ids=["bad-json", "empty", "deep", "not-an-object", "other-format", "other-fingerprint"],
+)
+def test_an_unusable_cache_file_is_ignored_and_rewritten(tmp_path, monkeypatch, spoil) -> None:
+    root = _project(tmp_path)
+    cold = check(root, "--format", "json")
+    path = root / CACHE_FILE
+    path.write_text(spoil(path.read_text()), encoding="utf-8")
+    counting = Counting(monkeypatch)
+    assert check(root, "--format", "json").stdout == cold.stdout
+    assert len(counting.take()) == 9
+    assert json.loads(path.read_text())["format"] == cache_module.FORMAT_VERSION
+    check(root)
+    assert counting.take() == []
+
+
+WRONG_SHAPES = [
+    "a string",
+    None,
+    [],
+    [[], None, 0, [], None],  # five items
+    [[[1, "error", "x"]], None, 0, [], None, None],  # a finding of three
+    [[[-1, "error", "x", "y"]], None, 0, [], None, None],
+    [[[True, "error", "x", "y"]], None, 0, [], None, None],
+    [[[1, "fatal", "x", "y"]], None, 0, [], None, None],
+    [[[1, ["error"], "x", "y"]], None, 0, [], None, None],
+    [[[1, "error", 3, "y"]], None, 0, [], None, None],
+    [[[1, "error", "Not a code", "y"]], None, 0, [], None, None],
+    [[], 42, 0, [], None, None],
+    [[], None, "2", [], None, None],
+    [[], None, 0, [["PM-1"]], None, None],
+    [[], None, 0, [[1, 2]], None, None],
+    [[], None, 0, "PM-1", None, None],
+    [[], None, 0, [], {"x": 1}, None],
+    [{"findings": []}, None, 0, [], None, None],
+]
+
+
+@pytest.mark.parametrize("wrong", WRONG_SHAPES, ids=[str(i) for i in range(len(WRONG_SHAPES))])
+def test_a_tampered_entry_is_ignored(tmp_path, monkeypatch, wrong) -> None:
+    root = _project(tmp_path)
+    cold = check(root, "--format", "json")
+    path = root / CACHE_FILE
+    data = json.loads(path.read_text())
+    data["entries"]["postmortems/bad.md"][1] = wrong
+    data["entries"]["postmortems/nowhere.md"] = ["0" * 64, wrong]  # no such file: dropped
+    path.write_text(json.dumps(data), encoding="utf-8")
+    counting = Counting(monkeypatch)
+    assert check(root, "--format", "json").stdout == cold.stdout
+    assert counting.take() == ["postmortems/bad.md"]
+    entries = json.loads(path.read_text())["entries"]
+    assert "postmortems/nowhere.md" not in entries and entries["postmortems/bad.md"][1] != wrong
+
+
+def test_no_cache_neither_reads_nor_writes_it(tmp_path) -> None:
+    root = _project(tmp_path)
+    cold = check(root, "--no-cache", "--format", "json")
+    assert not (root / ".cache").exists()
+    check(root, "--format", "json")
+    # A well-formed entry is trusted (it is only a cache); --no-cache never looks at it.
+    path = root / CACHE_FILE
+    data = json.loads(path.read_text())
+    data["entries"]["postmortems/bad.md"][1][0] = []
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert check(root, "--no-cache", "--format", "json").stdout == cold.stdout
+    assert check(root, "--format", "json").stdout != cold.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "false", "off"])
+def test_the_environment_can_turn_the_cache_off(tmp_path, value) -> None:
+    root = _project(tmp_path)
+    check(root, env={"POSTMORTEM_KB_CACHE": value})
+    assert not (root / ".cache").exists()
+
+
+def test_a_read_only_cache_folder_does_not_fail_the_check(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    (root / ".cache").write_text("a file where the folder should be", encoding="utf-8")
+    assert check(root, "--format", "json").stdout == check(root, "--no-cache", "--format", "json").stdout
+
+
+def test_an_entry_with_control_characters_is_ignored(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    cold = check(root, "--format", "json")
+    path = root / CACHE_FILE
+    data = json.loads(path.read_text())
+    data["entries"]["postmortems/bad.md"][1][0] = [[1, "error", "x.y", "\x1b]8;;https://evil\x1b\\\\click\x1b]8;;\x1b\\\\"]]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert check(root, "--format", "json").stdout == cold.stdout
+
+
+def test_an_oversized_cache_file_is_not_read(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    cold = check(root, "--format", "json")
+    monkeypatch.setattr(cache_module, "MAX_CACHE_BYTES", 10)
+    counting = Counting(monkeypatch)
+    assert check(root, "--format", "json").stdout == cold.stdout
+    assert len(counting.take()) == 9
