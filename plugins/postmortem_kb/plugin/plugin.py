@@ -136,7 +136,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.settings is None or self.renderer is None:
             return None
-        kb = load_knowledge_base(self.root, self.settings, cache=self.cache)
+        # Issue 6: a build validates in one process per CPU (forked, so before any
+        # thread exists); `serve` rebuilds run beside the server's threads and
+        # re-read only changed files anyway, so they stay in one process.
+        kb = load_knowledge_base(self.root, self.settings, cache=self.cache, workers=1 if self.is_serve else None)
         self.kb = kb
         if self.is_serve:  # issue 7: a postmortem being edited keeps its last good version
             for path in keep_last_good(kb, self.last_good):
