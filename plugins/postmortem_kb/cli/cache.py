@@ -6,8 +6,10 @@ Like ruff's and mypy's caches, it lives in the project, under
 the check gives the same findings, just not as fast.
 
 - Entries are keyed by the file's path and the SHA-256 of its bytes, so they
-  stay valid after a fresh clone (CI restores the folder with actions/cache)
-  where every modification time is new.
+  stay valid across checkouts, rebases and fresh clones, where every
+  modification time is new. (The repository's pull-request gate still runs
+  with `--no-cache`: `.cache/` is part of the checkout a pull request
+  controls.)
 - The whole cache is dropped when anything that could change a result
   changes: the settings (except `reference_date`, which per-file validation
   never reads), the package's version, the validation code itself (the size
