@@ -139,6 +139,9 @@ A paragraph kept out of search.
 A paragraph titled "data-search-exclude" that is indexed.
 {: title="see data-search-exclude" }
 
+A paragraph excluded with a value, which Material strips from the page.
+{: data-search-exclude="yes" }
+
 <div markdown data-search-exclude>
 Not a tag: raw HTML is shown as text.
 </div>

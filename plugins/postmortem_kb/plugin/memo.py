@@ -14,7 +14,8 @@ lets the plugin skip the rest of its work when it cannot change the output:
 - A postmortem page's composed Markdown is reused while its record is the
   same object (the parse cache returns the same record for an unchanged
   file) and the front matter of the knowledge base is unchanged; its final
-  HTML is reused when Markdown produced the same HTML as last time.
+  HTML (and the copy Material's search indexer reads) is reused when
+  Markdown produced the same HTML as last time.
 
 Nothing here is persisted: a new process starts empty.
 """
@@ -71,6 +72,8 @@ class BuildMemo:
     composed: dict[str, tuple[tuple[Any, ...], tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     # Per postmortem page: (the HTML Markdown produced, the blocks) -> the final HTML.
     content: dict[str, tuple[tuple[str, tuple[str, ...]], str]] = field(default_factory=dict)
+    # Per page: its HTML -> the copy Material's search indexer reads.
+    search: dict[str, tuple[str, str]] = field(default_factory=dict)
     reused: bool = False
     previous: list[Postmortem] = field(default_factory=list)
 
@@ -96,6 +99,14 @@ class BuildMemo:
         result = make()
         self.composed[src] = (signature, result)
         return result
+
+    def search_copy(self, src: str, html: str, make: Any) -> str:
+        cached = self.search.get(src)
+        if cached is not None and (cached[0] is html or cached[0] == html):
+            return cached[1]
+        lean = make(html)
+        self.search[src] = (html, lean)
+        return lean
 
     def finish_content(self, src: str, html_in: str, blocks: tuple[str, ...], make: Any) -> str:
         cached = self.content.get(src)

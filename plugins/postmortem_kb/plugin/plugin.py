@@ -67,6 +67,18 @@ SEARCH_JAVASCRIPTS = ("assets/javascripts/postmortem-kb-search.js",)
 
 # What Material's search plugin removes from every page after indexing it (kept in step).
 _MATERIAL_SEARCH_ATTRS = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+_VALUED_SEARCH_ATTR = re.compile(r"data-search-\w+=\"[^\"]+\"")
+
+
+def _strip_search_attrs(html: str) -> str:
+    """`_MATERIAL_SEARCH_ATTRS.sub("", html)`, without scanning pages that have none
+    (ours carry only bare `data-search-exclude`; the pattern alone tries every position)."""
+    position = html.find("data-search-")
+    while position >= 0:
+        if _VALUED_SEARCH_ATTR.match(html, position):
+            return _MATERIAL_SEARCH_ATTRS.sub("", html)
+        position = html.find("data-search-", position + 1)
+    return html
 
 
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
@@ -305,7 +317,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         src = page.file.src_uri
         generated = self.generated.get(src)
         if src in self.by_src or src == urls.src_uri(urls.LESSONS):
-            lean = search_copy(page.content)
+            lean = self.memo.search_copy(src, page.content, search_copy) if self.is_serve else search_copy(page.content)
         elif generated is not None and (page.meta.get("search") or {}).get("exclude"):
             lean = ""  # not indexed: the indexer only strips attributes, done on the full page below
         else:
@@ -319,7 +331,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     ) -> dict[str, Any] | None:
         if self._full_content is not None:
             full, self._full_content = self._full_content, None
-            page.content = _MATERIAL_SEARCH_ATTRS.sub("", full) if "data-search-" in full else full
+            page.content = _strip_search_attrs(full)
         pm = self.by_src.get(page.file.src_uri)
         if pm is not None:
             context["postmortem"] = pm
