@@ -202,3 +202,29 @@ def test_plain_lesson_shortcut_is_taken():
     assert lessons._PLAIN.fullmatch("The pool size had no alert, and nobody owned the template.")
     assert not lessons._PLAIN.fullmatch("Use `kubectl` here")
     assert not lessons._PLAIN.fullmatch("1. A list")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # An excluded element goes, nested elements of the same name with it.
+        ('<p>a</p><div data-search-exclude><div>x</div><div>y</div></div><p>b</p>', "<p>a</p><wbr><p>b</p>"),
+        ('<ul class="pmkb-related" data-search-exclude data-pagefind-ignore><li>o</li></ul>', "<wbr>"),
+        # A heading with an id opens a section in Material's index: kept.
+        ('<h2 data-search-exclude id="n">N</h2><p>t</p>', '<h2 data-search-exclude id="n">N</h2><p>t</p>'),
+        ('<div data-search-exclude><h3 id="x">X</h3></div>', '<div data-search-exclude><h3 id="x">X</h3></div>'),
+        # The words inside another attribute's value, or in text, are not the attribute.
+        ('<p title="see data-search-exclude">t</p>', '<p title="see data-search-exclude">t</p>'),
+        ("<p>data-search-exclude in text</p>", "<p>data-search-exclude in text</p>"),
+        # Never closed: left to the indexer.
+        ("<div data-search-exclude><p>x</p>", "<div data-search-exclude><p>x</p>"),
+        # The timeline's markers become their text.
+        ('<li><time class="pmkb-tl-time" datetime="2024-01-01T09:30:00+00:00">09:30</time> '
+         '<span class="pmkb-kind pmkb-kind--action">action</span> Rolled back.</li>', "<li>09:30 action Rolled back.</li>"),
+        ('<li><time class="pmkb-tl-time" datetime="x">09:30</time> Rolled back.</li>', "<li>09:30 Rolled back.</li>"),
+    ],
+)
+def test_search_copy_cases(html, expected):
+    from postmortem_kb.search.lean import search_copy
+
+    assert search_copy(html) == expected
