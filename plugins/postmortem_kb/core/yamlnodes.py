@@ -271,6 +271,8 @@ def _build(loader: Any) -> Y | None:
                 if event.anchor:
                     anchors[event.anchor] = Y(kind, constructed, line, value, event.style in ("'", '"'))
             else:
+                # Attaching a value, written out here for scalars (most events) and
+                # once more at the end of the loop for collections and aliases.
                 scalar = Y(kind, constructed, line, value, event.style in ("'", '"'))
                 if event.anchor:
                     anchors[event.anchor] = scalar
