@@ -308,7 +308,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return fill_blocks(html_text, generated.blocks)
         return None
 
-    @event_priority(100)  # before Material's search plugin indexes `page.content`
+    # Just before Material's search plugin (MkDocs' default priority, 0) indexes
+    # `page.content`, and back just after: only other handlers at priority 0 see the copy.
+    @event_priority(1)
     def _on_page_context_search_copy(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any] | None:
@@ -325,7 +327,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._full_content, page.content = page.content, lean
         return context
 
-    @event_priority(-100)  # after every other plugin's on_page_context
+    @event_priority(-1)
     def _on_page_context_restore(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any] | None:

@@ -17,6 +17,11 @@ hands the indexer this copy instead, and the page keeps its full HTML:
 
 The index is the same either way: tests/test_search.py builds the sample
 with and without the copy and compares `search_index.json` byte for byte.
+
+The plugin swaps the copy in at priority 1 of `on_page_context` and the full
+HTML back at priority -1, around Material's handler at MkDocs' default
+priority 0: another plugin's `on_page_context` at that same default priority
+also sees the copy (none of Material's own plugins reads it there).
 """
 
 from __future__ import annotations
