@@ -271,3 +271,16 @@ def test_fill_blocks_leaves_other_comments_and_unknown_markers():
 
     assert fill_blocks("<p>a</p><!--pmkb-block-0--><!-- x --><!--pmkb-block-5-->", ("<b>B</b>",)) == "<p>a</p><b>B</b><!-- x -->"
     assert fill_blocks("plain", ()) == "plain"
+
+
+def test_a_nul_in_a_value_does_not_bend_links_in_index_rows(site_builder):
+    from conftest import valid_text
+
+    """Index rows are rendered once with a NUL placeholder for the way back to the
+    root; a value holding a NUL (YAML's "\\0") must not receive it."""
+    text = valid_text().replace("title: Checkout latency after a config push", 'title: "Checkout\\0latency"', 1)
+    result = site_builder({"2024/a.md": text})
+    assert result.returncode == 0, result.output
+    listing = result.read("postmortems/index.html")
+    assert "Checkout../latency" not in listing and "Checkout../../latency" not in listing
+    assert "Checkout" in listing

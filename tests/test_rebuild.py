@@ -9,6 +9,7 @@ compares the rebuilt site with a fresh `mkdocs build` of the edited project.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -26,12 +27,20 @@ OTHER = valid_text().replace("PM-2024-001", "PM-2024-002").replace(
 
 @pytest.fixture
 def served(tmp_path, monkeypatch):
-    """A project and a function that rebuilds it the way `mkdocs serve` does."""
+    """A project (with its own copy of the theme overrides) and a function that
+    rebuilds it the way `mkdocs serve` does."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from conftest import THEME_OVERRIDES
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text(), "2024/b.md": OTHER})
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME_OVERRIDES, theme)
+    root = make_project(
+        tmp_path / "kb", {"2024/a.md": valid_text(), "2024/b.md": OTHER},
+        extra_config={"theme": {"name": "material", "custom_dir": str(theme), "font": False}},
+    )
     site = tmp_path / "served"
     monkeypatch.chdir(root)
     state: dict = {}
@@ -127,3 +136,29 @@ def test_dirty_rebuild_skips_unchanged_generated_pages(served, tmp_path):
     edit(root / "postmortems/2024/a.md", "Checkout latency after a config push", "Checkout latency, retitled")
     rebuild(dirty=True)
     assert "Checkout latency, retitled" in listing.read_text(encoding="utf-8")
+
+
+def test_an_edited_template_shows_on_the_next_rebuild(served, tmp_path):
+    root, site, rebuild = served
+    rebuild()
+    row = tmp_path / "theme" / "partials" / "postmortem" / "kb-incident-row.html"
+    row.write_text(row.read_text(encoding="utf-8") + "<!-- edited row template -->", encoding="utf-8")
+    plugin = rebuild()
+    assert plugin.memo.reused is False
+    assert "edited row template" in (site / "postmortems/index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_rebuild_leaves_nothing_to_reuse(served, tmp_path):
+
+    root, site, rebuild = served
+    plugin = rebuild()
+    header = tmp_path / "theme" / "partials" / "postmortem" / "kb-incidents.html"
+    good = header.read_text(encoding="utf-8")
+    header.write_text("{% if %}", encoding="utf-8")  # a template syntax error
+    with pytest.raises(Exception):
+        rebuild()
+    assert plugin.memo.key is None and plugin.generated == {}
+    header.write_text(good, encoding="utf-8")
+    plugin = rebuild()
+    assert plugin.memo.reused is False
+    assert_same_site(site, fresh(root, tmp_path))

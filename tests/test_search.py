@@ -207,8 +207,10 @@ def test_plain_lesson_shortcut_is_taken():
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
-        # An excluded element goes, nested elements of the same name with it.
-        ('<p>a</p><div data-search-exclude><div>x</div><div>y</div></div><p>b</p>', "<p>a</p><wbr><p>b</p>"),
+        # An excluded element goes with what it holds.
+        ('<p>a</p><div data-search-exclude><p>x</p><span>y</span></div><p>b</p>', "<p>a</p><wbr><p>b</p>"),
+        # Not when it holds an element of its own name: Material reads that differently.
+        ('<div data-search-exclude><div>x</div><div>y</div></div>', '<div data-search-exclude><div>x</div><div>y</div></div>'),
         ('<ul class="pmkb-related" data-search-exclude data-pagefind-ignore><li>o</li></ul>', "<wbr>"),
         # A heading with an id opens a section in Material's index: kept.
         ('<h2 data-search-exclude id="n">N</h2><p>t</p>', '<h2 data-search-exclude id="n">N</h2><p>t</p>'),
@@ -228,3 +230,33 @@ def test_search_copy_cases(html, expected):
     from postmortem_kb.search.lean import search_copy
 
     assert search_copy(html) == expected
+
+
+def _material_index(html: str) -> list[tuple[str, str, str]]:
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(repr(s), "".join(s.title), "".join(s.text)) for s in parser.data if not s.is_excluded()]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # The attribute inside a comment is not an attribute.
+        '<h2 id="a">A</h2><!-- <div data-search-exclude> --><p>text</p><div class="x"><p>more</p></div><p>after</p>',
+        # An element left open inside an excluded one: Material skips the rest of the page.
+        '<h2 id="a">A</h2><p data-search-exclude>first <b>bold</p><p>after</p>',
+        # A same-name element inside: Material's exclusion ends with it.
+        '<div data-search-exclude><div>x</div>TAIL</div><p>after</p>',
+        '<div data-search-exclude/><p>after</p>',
+        '<details data-search-exclude><summary>s</summary>x</details><p>after</p>',
+        '<p>x</p><div data-search-exclude><script>var a = "</div>";</script></div><p>after</p>',
+    ],
+)
+def test_search_copy_indexes_like_the_page(html):
+    """Whatever the HTML, Material's indexer reads the same from the copy as from the page."""
+    from postmortem_kb.search.lean import search_copy
+
+    assert _material_index(search_copy(html)) == _material_index(html)

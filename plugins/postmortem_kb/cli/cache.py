@@ -13,8 +13,8 @@ the check gives the same findings, just not as fast.
 - The whole cache is dropped when anything that could change a result
   changes: the settings (except `reference_date`, which per-file validation
   never reads), the package's version, the validation code itself (the size
-  and modification time of its modules, for editable installs), or this
-  file's format.
+  and modification time of its modules, for editable installs), Python's and
+  PyYAML's versions, or this file's format.
 - Results whose findings depend on the clock (`frontmatter.future`) are never
   stored: the file is validated again at each run.
 - The file is JSON, never pickle: the folder may come from a CI cache someone
@@ -34,14 +34,18 @@ import json
 import os
 import re
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from .. import __version__
 from ..core.findings import Finding, Level
 from ..core.frontmatter import TIME_DEPENDENT_CODES
 from ..core.settings import Settings
 from ..core.validate import FileResult
+from ..core.yamlnodes import HAS_LIBYAML
 
 FORMAT_VERSION = 1
 CACHE_DIR = Path(".cache") / "postmortem-kb"
@@ -75,7 +79,9 @@ def fingerprint(settings: Settings) -> str:
         for module in sorted((package / folder).glob("*.py")):
             stat = module.stat()
             code.append((f"{folder}/{module.name}", stat.st_size, stat.st_mtime_ns))
-    text = json.dumps([FORMAT_VERSION, __version__, repr(settings), code])
+    # The YAML parser and the interpreter decide results too (libyaml's messages, regex engines).
+    runtime = [sys.version, yaml.__version__, HAS_LIBYAML]
+    text = json.dumps([FORMAT_VERSION, __version__, repr(settings), code, runtime])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -90,21 +90,35 @@ class Context:
         """`objects` rendered one by one with `<name>.html` (as `var`), each rendered once.
 
         A row is rendered with a NUL placeholder for the way back to the site
-        root, put in per page: NUL cannot occur in a value (a file holding
-        one is refused when it is read).
+        root, put in per page. A value can hold a NUL (YAML's `"\\0"`): a row
+        whose HTML holds more NULs than links is rendered for each page instead.
         """
         template = self.renderer.env.get_template(f"partials/postmortem/{name}.html")
         prefix = _prefix(page)
-        context = {"L": self.links, "settings": self.kb.settings, "rel": lambda url: _ROOT + url, **options}
+        links = [0]
+
+        def placeholder(url: str) -> str:
+            links[0] += 1
+            return _ROOT + url
+
+        context = {"L": self.links, "settings": self.kb.settings, "rel": placeholder, **options}
         settings_key = tuple(sorted(options.items()))
         out = []
         for obj in objects:
             cache_key = (name, key(obj), settings_key)
             html = self._rows.get(cache_key)
             if html is None:
+                links[0] = 0
                 # Autoescaped by the environment: safe to embed as is.
                 html = template.render(context, **{var: obj}).strip()
-                self._rows[cache_key] = html
+                if html.count(_ROOT) != links[0]:
+                    html = ""  # never cached: see below
+                else:
+                    self._rows[cache_key] = html
+            if not html:
+                exact = {**context, "rel": lambda url: prefix + url}
+                out.append(Markup(template.render(exact, **{var: obj}).strip()))
+                continue
             out.append(Markup(html.replace(_ROOT, prefix)))
         return out
 

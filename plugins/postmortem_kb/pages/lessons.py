@@ -71,7 +71,7 @@ _MARKDOWN = markdown.Markdown(extensions=["attr_list", "tables"], output_format=
 # gives a meaning to, no leading marker (list, heading, quote, code indent).
 # Markdown would only wrap it in <p>: tests/test_search.py checks this
 # shortcut against Markdown itself on generated text.
-_PLAIN = re.compile(r"""[A-Za-z("'](?:[^\s\\`*_\[\]<>&{}]| (?! ))*[A-Za-z0-9.,;?)"'%]""")
+_PLAIN = re.compile(r"""[A-Za-z("'](?:[^\s\x00-\x1f\x7f\\`*_\[\]<>&{}]| (?! ))*[A-Za-z0-9.,;?)"'%]""")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -17,12 +17,19 @@ lets the plugin skip the rest of its work when it cannot change the output:
   HTML (and the copy Material's search indexer reads) is reused when
   Markdown produced the same HTML as last time.
 
-Nothing here is persisted: a new process starts empty.
+Nothing here is persisted: a new process starts empty, and so does the
+next build after one that failed (the plugin drops the memo in
+`on_build_error`).
+
+The key includes the size and modification time of the plugin's templates
+(`partials/postmortem/` in the theme folders): `mkdocs serve` watches them,
+and an edited template must show on the next rebuild.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from typing import Any, Hashable
 
@@ -43,6 +50,20 @@ def same_front_matter(before: list[Postmortem], after: list[Postmortem]) -> bool
     if len(before) != len(after):
         return False
     return all(a is b or front_matter(a) == front_matter(b) for a, b in zip(before, after))
+
+
+def template_state(dirs: list[str]) -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime_ns, size) of every template the plugin renders itself."""
+    state = []
+    for folder in dirs:
+        partials = os.path.join(folder, "partials", "postmortem")
+        if not os.path.isdir(partials):
+            continue
+        for entry in sorted(os.scandir(partials), key=lambda e: e.name):
+            if entry.is_file():
+                stat = entry.stat()
+                state.append((entry.path, stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
 
 
 def lessons_text(pm: Postmortem) -> str | None:
@@ -78,14 +99,23 @@ class BuildMemo:
     previous: list[Postmortem] = field(default_factory=list)
 
     def start(self, key: Hashable, published: list[Postmortem]) -> bool:
-        """Begin a build; True when the front-matter-derived work can be reused."""
-        self.reused = key == self.key and same_front_matter(self.published, published)
+        """Begin a build; True when the front-matter-derived work can be reused.
+
+        When it cannot, the key is forgotten until `remember` stores the new
+        work: a build that fails half-way leaves nothing that looks reusable.
+        """
+        self.reused = self.key is not None and key == self.key and same_front_matter(self.published, published)
         if not self.reused:
+            self.key = None
             self.derived.clear()
             self.composed.clear()
-        self.key = key
         self.previous, self.published = self.published, list(published)
         return self.reused
+
+    def remember(self, key: Hashable, derived: dict[str, Any]) -> None:
+        """Keep this build's front-matter-derived work for the next one."""
+        self.derived.update(derived)
+        self.key = key
 
     def lessons_unchanged(self) -> bool:
         return self.reused and same_lessons(self.previous, self.published)

@@ -48,7 +48,7 @@ from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
 from ..search.lean import search_copy
 from .config import PostmortemsConfig, to_settings
-from .memo import BuildMemo
+from .memo import BuildMemo, template_state
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
 from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
@@ -107,7 +107,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Issue 6: what `mkdocs serve` can reuse from the previous build (plugin/memo.py).
         self.memo = BuildMemo()
         self._material_search = False
-        self._full_content: str | None = None
+        self._full_content: tuple[Page, str] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -115,6 +115,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.kb, self._site_dir = None, config.site_dir  # issue 7: no stale state in on_build_error
+        self._full_content = None
         if not self.config.enabled:
             return None
         try:
@@ -201,7 +202,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         assert self.renderer is not None
         memo = self.memo
         key = (self.settings, repr(sorted(dict(self.config).items())), tuple(sorted(kb.excluded.items())),
-               kb.invalid, config.site_url, config.use_directory_urls)
+               kb.invalid, config.site_url, config.use_directory_urls, template_state(config.theme.dirs))
         if self.is_serve and memo.start(key, kb.published):
             derived = memo.derived
             if not memo.lessons_unchanged():
@@ -218,7 +219,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             "pages": generate_pages(kb, self.renderer, self.config, context),
         }
         if self.is_serve:
-            memo.derived.update(derived)
+            memo.remember(key, derived)
         return derived
 
     def _similar(self, pm: Postmortem) -> list[Any]:
@@ -318,21 +319,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return context
         src = page.file.src_uri
         generated = self.generated.get(src)
-        if src in self.by_src or src == urls.src_uri(urls.LESSONS):
+        if src in self.by_src or (generated is not None and src == urls.src_uri(urls.LESSONS)):
             lean = self.memo.search_copy(src, page.content, search_copy) if self.is_serve else search_copy(page.content)
         elif generated is not None and (page.meta.get("search") or {}).get("exclude"):
             lean = ""  # not indexed: the indexer only strips attributes, done on the full page below
         else:
             return context
-        self._full_content, page.content = page.content, lean
+        self._full_content, page.content = (page, page.content), lean
         return context
 
     @event_priority(-1)
     def _on_page_context_restore(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any] | None:
-        if self._full_content is not None:
-            full, self._full_content = self._full_content, None
+        if self._full_content is not None and self._full_content[0] is page:
+            full, self._full_content = self._full_content[1], None
             page.content = _strip_search_attrs(full)
         pm = self.by_src.get(page.file.src_uri)
         if pm is not None:
@@ -364,6 +365,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """Issue 7: a failed build says so once, and leaves no complete-looking site."""
         if not self.config.enabled:
             return
+        # Issue 6: nothing from a failed build is reused by the next one.
+        self.memo, self.generated, self._full_content = BuildMemo(), {}, None
         emptied = False
         if self._site_dir and not self.is_serve and not self.dirty:
             emptied = empty_site_dir(self._site_dir)

@@ -38,19 +38,16 @@ _TIMELINE_MARKER = re.compile(
     r'<time class="pmkb-tl-time" datetime="[^"]*">([^<]*)</time>'
     r'(?: <span class="pmkb-kind pmkb-kind--[^"]*">([^<]*)</span>)?'
 )
-_TAG_CACHE: dict[str, re.Pattern[str]] = {}
-
-
-def _same_tag(tag: str) -> re.Pattern[str]:
-    pattern = _TAG_CACHE.get(tag)
-    if pattern is None:
-        pattern = _TAG_CACHE[tag] = re.compile(rf"<(/?){re.escape(tag)}(?=[\s/>])[^>]*>", re.IGNORECASE)
-    return pattern
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# Any start or end tag (attribute values never hold `>`: Markdown and our templates escape it).
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
 
 
 def _without_excluded(html: str) -> str:
     out: list[str] = []
     position = scan = 0
+    # Where comments start and end (an unclosed one runs to the end).
+    comments = [(m.start(), m.end()) for m in _COMMENT.finditer(html)] if "<!--" in html else []
     while True:
         found = html.find("data-search-exclude", scan)
         if found < 0:
@@ -60,9 +57,14 @@ def _without_excluded(html: str) -> str:
         match = _EXCLUDED_OPEN.match(html, start) if start >= 0 else None
         if match is None or match.end() <= found:
             continue  # the words in text or in another attribute's value
-        end = _closing(html, match.group(1).lower(), match.end())
-        if end is None or _HEADING_WITH_ID.search(html, start, end):
-            continue  # unbalanced, or a section starts here: left to the indexer
+        if any(c_start < start < c_end for c_start, c_end in comments):
+            continue  # inside a comment: not a tag at all
+        if match.group(0).endswith("/>"):
+            end: int | None = match.end()  # `<div ... />`: opened and closed at once
+        else:
+            end = _element_end(html, match.group(1).lower(), match.end())
+        if end is None or _HEADING_WITH_ID.search(html, start, end) or "<!" in html[start:end]:
+            continue  # not plainly well formed, or a section starts here: left to the indexer
         out.append(html[position:start])
         out.append("<wbr>")
         position = scan = end
@@ -70,18 +72,33 @@ def _without_excluded(html: str) -> str:
     return "".join(out)
 
 
-def _closing(html: str, tag: str, start: int) -> int | None:
-    """The end of the element opened just before `start` (same-name nesting counted)."""
+def _element_end(html: str, tag: str, start: int) -> int | None:
+    """Where the element opened just before `start` ends, when everything inside it
+    opens and closes in order; None otherwise.
+
+    Material's indexer reads tags as a plain stack: an end tag that does not
+    match the innermost open element is ignored, and an element of the same
+    name inside an excluded one ends the exclusion early (its elements compare
+    by name). Either way it indexes differently from "the element is gone",
+    so such regions are left to it.
+    """
     if tag in _VOID:
         return start
-    depth = 1
-    for match in _same_tag(tag).finditer(html, start):
+    stack = [tag]
+    for match in _ANY_TAG.finditer(html, start):
+        name = match.group(2).lower()
         if match.group(1):
-            depth -= 1
-            if depth == 0:
+            if stack[-1] != name:
+                return None
+            stack.pop()
+            if not stack:
                 return match.end()
-        elif not match.group(0).endswith("/>"):
-            depth += 1
+        elif name in _VOID or match.group(3):
+            continue
+        elif name == tag or name in ("script", "style", "object"):
+            return None
+        else:
+            stack.append(name)
     return None
 
 
