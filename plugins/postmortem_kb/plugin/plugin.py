@@ -18,6 +18,7 @@ import dataclasses
 import html
 import os
 import re
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -149,10 +150,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.settings is None or self.renderer is None:
             return None
-        # Issue 6: a build validates in one process per CPU (forked, so before any
-        # thread exists); `serve` rebuilds run beside the server's threads and
-        # re-read only changed files anyway, so they stay in one process.
-        kb = load_knowledge_base(self.root, self.settings, cache=self.cache, workers=1 if self.is_serve else None)
+        # Issue 6: a build validates in one process per CPU. Workers are forked,
+        # which is safe only while this is the process's one thread: `serve`
+        # rebuilds (beside the server's threads; they re-read only changed files
+        # anyway), or another plugin's threads, keep it to one process.
+        alone = not self.is_serve and threading.active_count() == 1
+        kb = load_knowledge_base(self.root, self.settings, cache=self.cache, workers=None if alone else 1)
         self.kb = kb
         if self.is_serve:  # issue 7: a postmortem being edited keeps its last good version
             for path in keep_last_good(kb, self.last_good):
