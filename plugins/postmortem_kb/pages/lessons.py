@@ -89,7 +89,8 @@ def render_markdown(text: str) -> str:
     return html
 
 
-def _subsections(pm: Postmortem) -> dict[str, Section]:
+def lesson_sections(pm: Postmortem) -> dict[str, Section]:
+    """The subsections of "Lessons learned" (`### What went wrong`, ...), by key: what the page reads."""
     lessons = pm.section("Lessons Learned")
     if lessons is None:
         return {}
@@ -98,7 +99,7 @@ def _subsections(pm: Postmortem) -> dict[str, Section]:
 
 
 def lessons_of(pm: Postmortem) -> list[Lesson]:
-    subsections = _subsections(pm)
+    subsections = lesson_sections(pm)
     found: list[Lesson] = []
     for key, label in KINDS:
         section = subsections.get(key)

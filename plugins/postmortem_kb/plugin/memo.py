@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Hashable
 
 from ..core.model import Postmortem
+from ..pages.lessons import lesson_sections
 
 # Fields of a record that come from the body, not the front matter.
 _BODY_FIELDS = frozenset({"body", "body_line", "sections", "timeline"})
@@ -66,13 +67,9 @@ def template_state(dirs: list[str]) -> tuple[tuple[str, int, int], ...]:
     return tuple(state)
 
 
-def lessons_text(pm: Postmortem) -> str | None:
-    section = pm.section("Lessons Learned")
-    if section is None:
-        return None
-    # The subsections (### What went wrong ...) are separate sections after it.
-    end = section.line + section.text.count("\n") + 1
-    return "\n".join(s.text for s in pm.sections if section.line <= s.line <= end)
+def lessons_text(pm: Postmortem) -> tuple[tuple[str, str], ...]:
+    """What the lessons page reads from a postmortem."""
+    return tuple((key, section.text) for key, section in lesson_sections(pm).items())
 
 
 def same_lessons(before: list[Postmortem], after: list[Postmortem]) -> bool:

@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import re
 
+# The indexer's own list of tags that never close.
+from material.plugins.search.plugin import void as _VOID
+
 # An opening tag with a `data-search-exclude` attribute (not the words inside another attribute's value).
 _ATTR = r"""\s+[^\s=>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?"""
 _EXCLUDED_OPEN = re.compile(
@@ -102,7 +105,6 @@ def _element_end(html: str, tag: str, start: int) -> int | None:
     return None
 
 
-_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
 
 
 def search_copy(html: str) -> str:
