@@ -257,7 +257,7 @@ def test_generated_pages_escape_every_value_and_fill_their_blocks():
         for index in range(len(page.blocks)):
             assert page.markdown.count(block_marker(index)) == 1
         filled = fill_blocks(page.markdown, page.blocks)
-        assert "pmkb-block" not in filled
+        assert block_marker(0)[:-2] not in filled  # no token left
     by_uri = {p.src_uri: p for p in pages}
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in "".join(by_uri["action-items/index.md"].blocks)
     assert {"trends/index.md", "action-items/index.md", "categories/index.md"} <= {p.src_uri for p in pages if p.in_nav}
@@ -269,8 +269,20 @@ def test_generated_pages_escape_every_value_and_fill_their_blocks():
 def test_fill_blocks_leaves_other_comments_and_unknown_markers():
     from postmortem_kb.pages import fill_blocks
 
-    assert fill_blocks("<p>a</p><!--pmkb-block-0--><!-- x --><!--pmkb-block-5-->", ("<b>B</b>",)) == "<p>a</p><b>B</b><!-- x -->"
+    from postmortem_kb.pages import block_marker
+
+    page = f"<p>a</p><p>{block_marker(0)}</p><!-- x -->{block_marker(5)}<li>{block_marker(0)} text</li>"
+    assert fill_blocks(page, ("<b>B</b>",)) == "<p>a</p><b>B</b><!-- x --><li><b>B</b> text</li>"
     assert fill_blocks("plain", ()) == "plain"
+
+
+def test_a_postmortem_cannot_forge_a_block_marker():
+    """The tokens hold a part chosen at random when the process starts: text cannot name a block."""
+    from postmortem_kb.pages import block_marker, fill_blocks
+
+    forged = "<p>pmkb000000000000x0z</p><!--pmkb-block-0-->"
+    assert block_marker(0) not in forged
+    assert fill_blocks(forged, ("<script>x</script>",)) == forged
 
 
 def test_a_nul_in_a_value_does_not_bend_links_in_index_rows(site_builder):
