@@ -318,6 +318,7 @@ def _check_in_processes(
         futures = [pool.submit(_check_chunk, root, chunk, settings, now, records, digests) for chunk in chunks]
     except Exception:  # noqa: BLE001 - no pool at all: this process does everything
         futures = []
+    finished = False
     try:
         for index in reversed(range(len(chunks))):
             if not futures or futures[index].cancel():
@@ -328,9 +329,12 @@ def _check_in_processes(
                     done[index] = future.result()
                 except Exception:  # noqa: BLE001 - a broken pool: redone below
                     pass
+        finished = True
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Every result is in: wait for the pool's threads to end, so that the
+            # process is single-threaded again (the build may fork once more).
+            pool.shutdown(wait=finished, cancel_futures=True)
     for index, chunk in enumerate(chunks):
         if done[index] is None:
             done[index] = _check_chunk(root, chunk, settings, now, records, digests)

@@ -182,7 +182,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             files.append(file)
             self.by_src[pm.path] = pm
         previous = dict(self.generated)
-        derived = self._derive(kb, config)
+        # Half the generated pages in a forked child, on the same terms as validation (the
+        # validation pool's threads are gone by now: checked again).
+        derived = self._derive(kb, config, parallel=alone and threading.active_count() == 1)
         self.similar = derived["similar"]
         self.published_by_id = derived["published_by_id"]
         self.context = derived["context"]
@@ -200,7 +202,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.generated[page.src_uri] = page
         return files
 
-    def _derive(self, kb: KnowledgeBase, config: MkDocsConfig) -> dict[str, Any]:
+    def _derive(self, kb: KnowledgeBase, config: MkDocsConfig, *, parallel: bool = False) -> dict[str, Any]:
         """Everything computed from the published front matter; reused while serving if unchanged."""
         assert self.renderer is not None
         memo = self.memo
@@ -219,7 +221,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # Built once per build: `kb.by_id` is a property that makes a new dict per call.
             "published_by_id": kb.by_id,
             "context": context,
-            "pages": generate_pages(kb, self.renderer, self.config, context),
+            "pages": generate_pages(kb, self.renderer, self.config, context, parallel=parallel),
         }
         if self.is_serve:
             memo.remember(key, derived)
