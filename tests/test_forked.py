@@ -140,7 +140,9 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(registry, "Forked", Spy)
     monkeypatch.chdir(root)
-    mkdocs_build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "forked")))
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "forked"))
+    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does (instances persist)
+    mkdocs_build(config)
     assert children and children[0] > 0  # the pages really were generated in a child
     a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
     assert a.keys() == b.keys()
