@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.forked import Forked
 from ..core.knowledge_base import PARALLEL_MIN_FILES, KnowledgeBase
@@ -18,18 +18,35 @@ from .listing import listing_page
 from .search_page import search_page
 from .trends import trends_pages
 
-# Generated in a second process when `parallel`: about half of the work (measured
-# at 1,000 postmortems: these three ~1.0 s, the others ~0.8 s).
-_BESIDE = frozenset({"categories", "trends", "lessons"})
+# Generated in a second process when `parallel`, with the caller's `also` work
+# (the plugin's exports): about half of the work, measured at 1,000 postmortems
+# (categories + trends + exports ~1.0 s, the rest ~1.0 s).
+_BESIDE = frozenset({"categories", "trends"})
+
+T = TypeVar("T")
 
 
 def generate_pages(
     kb: KnowledgeBase, renderer: Renderer, options: Any, ctx: Context | None = None, *, parallel: bool = False
 ) -> list[GeneratedPage]:
-    """Every generated page, always in the same order and with the same content.
+    """Every generated page, always in the same order and with the same content."""
+    return generate(kb, renderer, options, ctx, parallel=parallel)[0]
 
-    `parallel`: a large knowledge base's pages are generated half in a forked
-    child (see `core.forked`); only when this process has a single thread.
+
+def generate(
+    kb: KnowledgeBase,
+    renderer: Renderer,
+    options: Any,
+    ctx: Context | None = None,
+    *,
+    parallel: bool = False,
+    also: Callable[[], T] | None = None,
+) -> tuple[list[GeneratedPage], T | None]:
+    """The generated pages, and the result of `also()` (None without it).
+
+    `parallel`: for a large knowledge base, part of the pages and `also` are
+    computed in a forked child (see `core.forked`); only when this process
+    has a single thread. The results are the same either way.
     """
     # Every generated page shares one computed context (pass the build's own).
     ctx = ctx or build_context(kb, renderer, options)
@@ -44,10 +61,10 @@ def generate_pages(
         ("search", lambda: [search_page()] if getattr(options, "pagefind", False) else []),
     ]
     if not parallel or len(kb.published) < PARALLEL_MIN_FILES:
-        return [page for _, step in steps for page in step()]
+        return [page for _, step in steps for page in step()], also() if also is not None else None
 
-    def beside() -> list[list[GeneratedPage]]:
-        return [step() for name, step in steps if name in _BESIDE]
+    def beside() -> tuple[list[list[GeneratedPage]], T | None]:
+        return [step() for name, step in steps if name in _BESIDE], also() if also is not None else None
 
     child = Forked(beside)
     try:
@@ -55,5 +72,6 @@ def generate_pages(
     except BaseException:
         child.cancel()
         raise
-    away = dict(zip([name for name, _ in steps if name in _BESIDE], child.result(), strict=True))
-    return [page for name, _ in steps for page in (away[name] if name in _BESIDE else here[name])]
+    pages, extra = child.result()
+    away = dict(zip([name for name, _ in steps if name in _BESIDE], pages, strict=True))
+    return [page for name, _ in steps for page in (away[name] if name in _BESIDE else here[name])], extra

@@ -41,7 +41,7 @@ from ..pages.lessons import lessons_page
 from ..pages.home import MARKER as HOME_MARKER
 from ..pages.home import overview_block
 from ..pages.context import Context, build_context
-from ..pages.registry import generate_pages
+from ..pages.registry import generate
 from ..render import urls
 from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
@@ -109,6 +109,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.memo = BuildMemo()
         self._material_search = False
         self._full_content: tuple[Page, str] | None = None
+        self._early_exports: Any = None  # rendered in on_files by a large build (see _derive)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -221,8 +222,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             # Built once per build: `kb.by_id` is a property that makes a new dict per call.
             "published_by_id": kb.by_id,
             "context": context,
-            "pages": generate_pages(kb, self.renderer, self.config, context, parallel=parallel),
         }
+        # A large build renders the exports beside half of the pages, in the forked child.
+        early = parallel and self.config.exports
+        derived["pages"], self._early_exports = generate(
+            kb, self.renderer, self.config, context, parallel=parallel,
+            also=(lambda: render_exports(kb, config.site_url)) if early else None,
+        )
         if self.is_serve:
             memo.remember(key, derived)
         return derived
@@ -351,7 +357,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if not self.config.enabled or self.kb is None:
             return
         if self.config.exports:
-            exports = self.memo.derived.get("exports") if self.memo.reused else None
+            exports = self.memo.derived.get("exports") if self.memo.reused else self._early_exports
+            self._early_exports = None
             if exports is None:
                 exports = render_exports(self.kb, config.site_url)
                 if self.is_serve:
@@ -371,7 +378,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if not self.config.enabled:
             return
         # Issue 6: nothing from a failed build is reused by the next one.
-        self.memo, self.generated, self._full_content = BuildMemo(), {}, None
+        self.memo, self.generated, self._full_content, self._early_exports = BuildMemo(), {}, None, None
         emptied = False
         if self._site_dir and not self.is_serve and not self.dirty:
             emptied = empty_site_dir(self._site_dir)
