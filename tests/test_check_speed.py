@@ -113,13 +113,45 @@ def test_worker_processes_give_the_serial_results(mixed: Path, records: bool) ->
 
 
 def test_a_pool_that_cannot_start_falls_back_to_one_process(mixed: Path, monkeypatch) -> None:
-    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1)
+    # `check` (no records) validates in a process pool.
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=False)
 
     def no_fork():
         raise OSError("fork: Resource temporarily unavailable")
 
     monkeypatch.setattr(kb_module, "_start_method", no_fork)
-    assert _summary(load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2)) == _summary(serial)
+    assert _summary(load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2, records=False)) == _summary(serial)
+
+
+def test_a_build_whose_children_cannot_fork_validates_here(mixed: Path, monkeypatch) -> None:
+    # A build (records) validates in forked children: no fork, same records.
+    import os
+
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1)
+
+    def no_fork():
+        raise OSError("fork: Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    again = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=3)
+    assert _summary(again) == _summary(serial) and again.published == serial.published
+
+
+def test_a_build_child_that_dies_is_replaced_here(mixed: Path, monkeypatch) -> None:
+    import os
+
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1)
+    parent = os.getpid()
+    original = kb_module._check_chunk
+
+    def dies_in_children(*args):
+        if os.getpid() != parent:
+            os._exit(9)
+        return original(*args)
+
+    monkeypatch.setattr(kb_module, "_check_chunk", dies_in_children)
+    again = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2)
+    assert _summary(again) == _summary(serial) and again.published == serial.published
 
 
 def test_a_broken_pool_falls_back_to_one_process(mixed: Path, monkeypatch) -> None:
@@ -139,9 +171,9 @@ def test_a_broken_pool_falls_back_to_one_process(mixed: Path, monkeypatch) -> No
         def shutdown(self, *args, **kwargs) -> None:
             pass
 
-    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1)
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=False)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", BrokenPool)
-    assert _summary(load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2)) == _summary(serial)
+    assert _summary(load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2, records=False)) == _summary(serial)
 
 
 def test_the_parse_cache_works_with_worker_processes(mixed: Path) -> None:
