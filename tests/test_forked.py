@@ -122,6 +122,7 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
     from conftest import build
     from postmortem_kb.core import knowledge_base
     from postmortem_kb.pages import registry
+    from postmortem_kb.plugin import plugin as plugin_module
     from test_reproducible import EPOCH, digests, project
 
     root = project(tmp_path / "kb")
@@ -139,11 +140,25 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
             children.append(self._pid)
 
     monkeypatch.setattr(registry, "Forked", Spy)
+    monkeypatch.setattr(plugin_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(plugin_module, "Forked", Spy)
+    parent, composed_here = os.getpid(), []
+    original_compose = plugin_module.PostmortemsPlugin._compose
+
+    def counting_compose(self, pm, url):
+        if os.getpid() == parent:
+            composed_here.append(pm.path)
+        return original_compose(self, pm, url)
+
+    monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_compose", counting_compose)
     monkeypatch.chdir(root)
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "forked"))
     config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does (instances persist)
     mkdocs_build(config)
-    assert children and children[0] > 0  # the pages really were generated in a child
+    # Generation and composition really ran in children.
+    assert len(children) == 2 and all(pid > 0 for pid in children)
+    pages = len(config.plugins["postmortems"].by_src)
+    assert pages >= 4 and len(composed_here) == pages // 4  # the rest came from the child
     a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
     assert a.keys() == b.keys()
     assert not sorted(rel for rel in a if a[rel] != b[rel])

@@ -31,7 +31,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.audience import is_preview
-from ..core.knowledge_base import KnowledgeBase, ParseCache, load_knowledge_base
+from ..core.forked import Forked
+from ..core.knowledge_base import PARALLEL_MIN_FILES, KnowledgeBase, ParseCache, load_knowledge_base
 from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import SimilarityIndex
@@ -110,6 +111,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._material_search = False
         self._full_content: tuple[Page, str] | None = None
         self._early_exports: Any = None  # rendered in on_files by a large build (see _derive)
+        # Issue 6: postmortem pages composed in a forked child (see _start_composing).
+        self._later: Forked[dict[str, tuple[str, tuple[str, ...]]]] | None = None
+        self._later_urls: dict[str, str] = {}
+        self._later_done: dict[str, tuple[str, tuple[str, ...]]] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -201,7 +206,62 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             file.unchanged = previous.get(page.src_uri) is page
             files.append(file)
             self.generated[page.src_uri] = page
+        self._start_composing(files, parallel=alone and threading.active_count() == 1)
         return files
+
+    def _start_composing(self, files: Files, *, parallel: bool) -> None:
+        """Issue 6: a large build composes the last three quarters of the postmortem
+        pages in a forked child, while MkDocs renders the first quarter here.
+
+        Composing a page (its header, factors, action items and related
+        incidents, in Jinja) is about a quarter of what the page costs; the
+        child is done long before MkDocs reaches the pages it composed. A page
+        whose URL is not the one the child used, or a child that fails, is
+        composed here as usual: the Markdown is the same either way.
+        """
+        self._stop_composing()
+        if not parallel or len(self.by_src) < PARALLEL_MIN_FILES:
+            return
+        order = [f for f in files.documentation_pages() if f.src_uri in self.by_src]
+        later = {f.src_uri: f.url for f in order[len(order) // 4 :]}
+
+        def compose_later() -> dict[str, tuple[str, tuple[str, ...]]]:
+            return {src: self._compose(self.by_src[src], url) for src, url in later.items()}
+
+        self._later_urls = later
+        self._later = Forked(compose_later)
+
+    def _composed_later(self, src: str, url: str) -> tuple[str, tuple[str, ...]] | None:
+        """The child's composition of this page, if it made one for this URL."""
+        if self._later_urls.get(src) != url:
+            return None
+        if self._later_done is None:
+            assert self._later is not None
+            self._later_done, self._later = self._later.result(), None
+        return self._later_done.pop(src, None)
+
+    def _stop_composing(self) -> None:
+        if self._later is not None:
+            self._later.cancel()
+        self._later, self._later_urls, self._later_done = None, {}, None
+
+    def _compose(self, pm: Postmortem, url: str) -> tuple[str, tuple[str, ...]]:
+        """A postmortem page's Markdown and the HTML blocks its markers stand for."""
+        assert self.settings is not None and self.renderer is not None
+        related, similar, preview = self._neighbours(pm)
+        # Issue 7: raw HTML pasted into the body is shown as text, never run.
+        safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
+        return compose_markdown(safe, self.settings, self.renderer, url, related, similar, preview=preview)
+
+    def _neighbours(self, pm: Postmortem) -> tuple[list[Link], list[Any], bool]:
+        """Related and similar incidents, and whether the page is a preview."""
+        published = self.published_by_id
+        related = [
+            Link(f"{published[r].id}: {published[r].title}", urls.postmortem(published[r].path))
+            for r in pm.related
+            if r in published
+        ]
+        return related, self._similar(pm), is_preview(pm)
 
     def _derive(self, kb: KnowledgeBase, config: MkDocsConfig, *, parallel: bool = False) -> dict[str, Any]:
         """Everything computed from the published front matter; reused while serving if unchanged."""
@@ -254,6 +314,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             message += " - left out: " + "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
         log.info(message)
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Every page has its Markdown now: compositions nobody asked for (pages another
+        # plugin or `--dirty` skipped) are dropped, and a child still at work ends.
+        self._stop_composing()
+        return env
+
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         pm = self.by_src.get(page.file.src_uri)
         if pm is None:
@@ -266,27 +332,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         pm = self.by_src.get(src)
         if pm is not None:
             assert self.settings is not None and self.renderer is not None and self.kb is not None
-            published = self.published_by_id
-            related = [
-                Link(f"{published[r].id}: {published[r].title}", urls.postmortem(published[r].path))
-                for r in pm.related
-                if r in published
-            ]
-            similar = self._similar(pm)
             page.title = html.escape(f"{pm.id}: {pm.title}")  # type: ignore[misc]
             page.meta = {"template": TEMPLATE, "search": page_search_meta()}
             url = page.url or urls.postmortem(pm.path)
-            preview = is_preview(pm)
-
-            def compose() -> tuple[str, tuple[str, ...]]:
-                # Issue 7: raw HTML pasted into the body is shown as text, never run.
-                safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
-                return compose_markdown(safe, self.settings, self.renderer, url, related, similar, preview=preview)
-
             if self.is_serve:  # issue 6: an unchanged postmortem is not composed again
-                markdown, blocks = self.memo.compose(src, (pm, url, preview, related, similar), compose)
+                related, similar, preview = self._neighbours(pm)
+                markdown, blocks = self.memo.compose(
+                    src, (pm, url, preview, related, similar), lambda: self._compose(pm, url)
+                )
             else:
-                markdown, blocks = compose()
+                markdown, blocks = self._composed_later(src, url) or self._compose(pm, url)
             self.page_blocks[src] = blocks
             return markdown
         if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
@@ -379,6 +434,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return
         # Issue 6: nothing from a failed build is reused by the next one.
         self.memo, self.generated, self._full_content, self._early_exports = BuildMemo(), {}, None, None
+        self._stop_composing()
         emptied = False
         if self._site_dir and not self.is_serve and not self.dirty:
             emptied = empty_site_dir(self._site_dir)
