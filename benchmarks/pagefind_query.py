@@ -39,6 +39,7 @@ class _Counting(http.server.SimpleHTTPRequestHandler):
     """A static file server that records the bytes of each response body it sends."""
 
     sent: dict[str, int]
+    lock: threading.Lock
     compress = False
 
     def log_message(self, *args: object) -> None:
@@ -66,7 +67,9 @@ class _Counting(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-        self.sent[self.path.split("?", 1)[0]] = len(body)
+        path = self.path.split("?", 1)[0]
+        with self.lock:
+            self.sent[path] = self.sent.get(path, 0) + len(body)  # a file fetched twice counts twice
 
 
 def _kind(url_path: str) -> str:
@@ -88,8 +91,9 @@ def measure(site: Path, words: tuple[str, ...] = WORDS, *, compress: bool = Fals
     from playwright.sync_api import sync_playwright
 
     sent: dict[str, int] = {}
+    lock = threading.Lock()
     handler = functools.partial(
-        type("_Handler", (_Counting,), {"sent": sent, "compress": compress}), directory=str(site)
+        type("_Handler", (_Counting,), {"sent": sent, "lock": lock, "compress": compress}), directory=str(site)
     )
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -104,7 +108,8 @@ def measure(site: Path, words: tuple[str, ...] = WORDS, *, compress: bool = Fals
                 page.route(lambda url: not url.startswith(base), lambda route: route.abort())
                 page.goto(base + "index.html")
                 page.wait_for_load_state("networkidle")
-                sent.clear()  # only what the query itself loads
+                with lock:
+                    sent.clear()  # only what the query itself loads
                 found = page.evaluate(
                     """async (word) => {
                         const pagefind = await import('./pagefind/pagefind.js');
@@ -116,7 +121,8 @@ def measure(site: Path, words: tuple[str, ...] = WORDS, *, compress: bool = Fals
                     word,
                 )
                 page.wait_for_load_state("networkidle")
-                seen = {path: size for path, size in sent.items() if "/pagefind/" in path}
+                with lock:
+                    seen = {path: size for path, size in sent.items() if "/pagefind/" in path}
                 kinds: dict[str, int] = {}
                 for path, size in seen.items():
                     kinds[_kind(path)] = kinds.get(_kind(path), 0) + size
@@ -127,6 +133,7 @@ def measure(site: Path, words: tuple[str, ...] = WORDS, *, compress: bool = Fals
             browser.close()
     finally:
         httpd.shutdown()
+        httpd.server_close()
     sizes = sorted(w["kb"] for w in out["words"].values())
     out["median_kb"] = sizes[len(sizes) // 2]
     out["max_kb"] = sizes[-1]

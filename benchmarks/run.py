@@ -174,7 +174,8 @@ def _pss_mb(pids: list[int]) -> float:
 def timed(cmd: list[str], cwd: Path) -> dict:
     """Run `cmd`; wall time, the output, the peak RSS of its largest process
     (`rss_mb`, from wait4) and the peak memory of all its processes together
-    (`tree_mb`: PSS summed over the process and its children, sampled every 0.1 s)."""
+    (`tree_mb`: PSS summed over the process and its children, sampled every 0.25 s:
+    reading a 2 GB process's page tables costs a few milliseconds, kept to ~1% of a core)."""
     peak = [0.0]
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -182,7 +183,7 @@ def timed(cmd: list[str], cwd: Path) -> dict:
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.1):
+            while not done.wait(0.25):
                 peak[0] = max(peak[0], _pss_mb(_tree(proc.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -464,10 +465,12 @@ def targets(rows: dict[int, dict]) -> list[tuple[str, str, str, str]]:
         warm = row.get("check_warm_s") if row else None
         add(f"`postmortem check`, N={n}", f"< {goal:g} s", v, None if v is None else v < goal,
             f"{fmt(v, '.2f', ' s')} every file validated; {fmt(warm, '.2f', ' s')} with the result cache")
-    # All the build's processes together decide (it forks children); the largest one alone is shown too.
-    v = (r10.get("plugin_tree_mb") or r10.get("plugin_mb")) if r10 else None
+    # The larger of: all the build's processes together (it forks children; sampled, so a
+    # short peak can slip between samples) and the largest process alone (exact, from wait4).
+    v = max(r10.get("plugin_tree_mb") or 0, r10["plugin_mb"]) if r10 and "plugin_mb" in r10 else None
     add("Peak memory of the build, N=10,000", "< 2 GB", v, None if v is None else v < 2048,
-        f"{fmt(v, '.0f', ' MB')} all processes together (PSS); largest process {fmt(r10.get('plugin_mb') if r10 else None, '.0f', ' MB')} (RSS)")
+        f"{fmt(r10.get('plugin_tree_mb') if r10 else None, '.0f', ' MB')} all processes together (PSS); "
+        f"{fmt(r10.get('plugin_mb') if r10 else None, '.0f', ' MB')} the largest process (RSS)")
     dirty = r1.get("rebuild_dirty_plugin_s") if r1 else None
     v = r1.get("rebuild_full_plugin_s") if r1 else None  # serve's default rebuild decides
     add("Plugin's share of a rebuild after one edit, N=1,000", "< 0.5 s", v, None if v is None else v < 0.5,
@@ -514,7 +517,7 @@ def render(results: list[dict], meta: dict) -> str:
         "1-6 action items; all pass `postmortem check` with zero errors (verified every run).",
         "",
         "Memory: *RSS* is the peak of the largest process (wait4); *all* is the peak of the build's processes",
-        "together (it forks children to validate and to generate pages), as PSS sampled every 0.1 s, so pages a",
+        "together (it forks children to validate, generate and compose pages), as PSS sampled every 0.25 s, so pages a",
         "child shares with its parent count once.",
         "",
         "| N | check (cold / cache) | check RSS | plugin build | plugin memory (RSS / all) | baseline build | baseline RSS | ratio | site (plugin / baseline) | search_index.json (plugin / baseline) |",

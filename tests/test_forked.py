@@ -112,16 +112,47 @@ def test_generated_pages_are_the_same_generated_in_two_processes(monkeypatch):
     assert {"categories/index.md", "trends/index.md", "lessons/index.md", "services/index.md"} <= {p.src_uri for p in serial}
 
 
-@pytest.mark.integration
-def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
-    """Validation and page generation in forked processes (thresholds lowered so the
-    test corpus qualifies) give the site a one-process build writes, byte for byte."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-
-    from conftest import build
+def _forking_everywhere(monkeypatch) -> list[str]:
+    """Lower every threshold so a small test corpus is validated, generated and
+    composed in forked children; returns the list the children are recorded in."""
+    from postmortem_kb.core import forked as forked_module
     from postmortem_kb.core import knowledge_base
     from postmortem_kb.pages import registry
+    from postmortem_kb.plugin import plugin as plugin_module
+
+    children: list[str] = []
+
+    class Spy(Forked):
+        def __init__(self, fn, **options) -> None:
+            super().__init__(fn, **options)
+            children.append(f"{getattr(fn, '__qualname__', fn)}:{self._pid}")
+
+    monkeypatch.setattr(knowledge_base, "worker_count", lambda workers, files: 1 if workers == 1 else 2)
+    for module in (registry, plugin_module):
+        monkeypatch.setattr(module, "PARALLEL_MIN_FILES", 2)
+        monkeypatch.setattr(module, "Forked", Spy)
+    monkeypatch.setattr(forked_module, "Forked", Spy)  # knowledge_base imports it when it forks
+    # Idle threads other tests leave behind (local web servers) would keep the plugin in one process.
+    monkeypatch.setattr(plugin_module.threading, "active_count", lambda: 1)
+    return children
+
+
+def _started(root, site, *, dirty: bool = False, strict: bool = True):
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site), strict=strict)
+    config.plugins.on_startup(command="build", dirty=dirty)  # as `mkdocs build` does (instances persist)
+    return config
+
+
+@pytest.mark.integration
+def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
+    """Validation, page generation and composition in forked children (thresholds
+    lowered so the test corpus qualifies) give the site a one-process build
+    writes, byte for byte, with no warning more (the build is strict)."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from conftest import build
     from postmortem_kb.plugin import plugin as plugin_module
     from test_reproducible import EPOCH, digests, project
 
@@ -130,18 +161,7 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
     assert serial.returncode == 0, serial.output
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    monkeypatch.setattr(knowledge_base, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(registry, "PARALLEL_MIN_FILES", 2)
-    children: list[int] = []
-
-    class Spy(Forked):
-        def __init__(self, fn, **options) -> None:
-            super().__init__(fn, **options)
-            children.append(self._pid)
-
-    monkeypatch.setattr(registry, "Forked", Spy)
-    monkeypatch.setattr(plugin_module, "PARALLEL_MIN_FILES", 2)
-    monkeypatch.setattr(plugin_module, "Forked", Spy)
+    children = _forking_everywhere(monkeypatch)
     parent, composed_here = os.getpid(), []
     original_compose = plugin_module.PostmortemsPlugin._compose
 
@@ -152,13 +172,98 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_compose", counting_compose)
     monkeypatch.chdir(root)
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "forked"))
-    config.plugins.on_startup(command="build", dirty=False)  # as `mkdocs build` does (instances persist)
+    config = _started(root, tmp_path / "forked")
     mkdocs_build(config)
-    # Generation and composition really ran in children.
-    assert len(children) == 2 and all(pid > 0 for pid in children)
+    # Validation, generation and composition really ran in children.
+    assert len(children) == 3 and all(not child.endswith(":0") for child in children), children
     pages = len(config.plugins["postmortems"].by_src)
     assert pages >= 4 and len(composed_here) == pages // 4  # the rest came from the child
     a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
     assert a.keys() == b.keys()
     assert not sorted(rel for rel in a if a[rel] != b[rel])
+
+
+@pytest.mark.integration
+def test_a_dirty_build_composes_its_few_pages_here(tmp_path, monkeypatch):
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from test_reproducible import project
+
+    root = project(tmp_path / "kb")
+    children = _forking_everywhere(monkeypatch)
+    monkeypatch.chdir(root)
+    mkdocs_build(_started(root, tmp_path / "site", dirty=True, strict=False), dirty=True)
+    assert not any("compose_later" in child for child in children), children
+
+
+@pytest.mark.integration
+def test_a_page_that_fails_to_compose_is_reported_as_itself(tmp_path, monkeypatch, caplog):
+    """The child leaves a failing page out; it fails here, under its own name, not
+    under the name of the first page the child composed."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from postmortem_kb.plugin import plugin as plugin_module
+    from test_reproducible import project
+
+    root = project(tmp_path / "kb")
+    children = _forking_everywhere(monkeypatch)
+    from postmortem_kb.cli.common import load_project
+    from postmortem_kb.core.knowledge_base import load_knowledge_base
+
+    settings, _ = load_project(str(root / "mkdocs.yml"))
+    broken = load_knowledge_base(root, settings).published[-1].path  # the last page: one the child composes
+    original = plugin_module.PostmortemsPlugin._compose
+
+    def compose(self, pm, url):
+        if pm.path == broken:
+            raise ValueError("this page cannot be composed")
+        return original(self, pm, url)
+
+    monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_compose", compose)
+    monkeypatch.chdir(root)
+    with pytest.raises(ValueError, match="cannot be composed"):
+        mkdocs_build(_started(root, tmp_path / "site", strict=False))
+    assert any("compose_later" in child for child in children)
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR" and "Error reading page" in r.getMessage()]
+    assert errors and all(broken in message for message in errors), errors
+
+
+def test_the_child_composition_is_used_only_for_its_url():
+    from postmortem_kb.plugin.plugin import PostmortemsPlugin
+
+    plugin = PostmortemsPlugin()
+    plugin._later_urls = {"postmortems/2024/a.md": "postmortems/2024/a/"}
+    plugin._later_done = {"postmortems/2024/a.md": ("composed", ())}
+    assert plugin._composed_later("postmortems/2024/a.md", "elsewhere/a/") is None
+    assert plugin._composed_later("postmortems/2024/b.md", "postmortems/2024/b/") is None
+    assert plugin._composed_later("postmortems/2024/a.md", "postmortems/2024/a/") == ("composed", ())
+    assert plugin._composed_later("postmortems/2024/a.md", "postmortems/2024/a/") is None  # once
+
+
+def test_a_failed_build_ends_a_child_still_composing(tmp_path):
+    import time
+
+    from conftest import make_project, valid_text
+    from mkdocs.config import load_config
+
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["postmortems"]
+    plugin._later = Forked(lambda: time.sleep(30))
+    pid = plugin._later._pid
+    plugin.on_build_error(error=RuntimeError("a page failed"))
+    assert plugin._later is None and plugin._later_urls == {}
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # ended and reaped
+
+
+def test_a_fallback_replaces_the_work_of_a_failed_child():
+    parent = os.getpid()
+
+    def only_here() -> str:
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child")
+        return "full result"
+
+    assert Forked(only_here, fallback=lambda: "fallback").result() == "fallback"
+    assert Forked(only_here).result() == "full result"

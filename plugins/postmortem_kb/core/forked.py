@@ -1,21 +1,25 @@
 """Run one function in a forked child while this process does something else.
 
 A build has two cores and MkDocs uses one: the plugin's own work that does
-not depend on the rest (half of the generated pages) can run beside it. The
-child inherits everything by `fork` (nothing to import, nothing to pickle on
-the way in) and sends its result back pickled through a pipe.
+not depend on the rest (half of the generated pages, most postmortem pages'
+composition) can run beside it. The child inherits everything by `fork`
+(nothing to import, nothing to pickle on the way in) and streams its result
+back pickled through a pipe.
 
 Whatever goes wrong in the child (an exception, a crash, no fork on this
-platform, no memory to fork) the function simply runs again here when its
-result is asked for: the result is the same, only later, and an exception is
-raised in this process, where the build reports it. Only fork while this
-process has one thread: a forked child gets a copy of every lock, held or not.
+platform, no memory to fork) the work is simply done here when its result is
+asked for: `fallback()` if one was given, else `fn()` again. The result is
+the same, only later, and an exception is raised in this process, where the
+build reports it. Only fork while this process has one thread: a forked child
+gets a copy of every lock, held or not.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
+import signal
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -25,8 +29,8 @@ T = TypeVar("T")
 class Forked(Generic[T]):
     """`fn()` computed in a child process; `result()` waits for it."""
 
-    def __init__(self, fn: Callable[[], T], *, fork: bool = True) -> None:
-        self._fn = fn
+    def __init__(self, fn: Callable[[], T], *, fork: bool = True, fallback: Callable[[], T] | None = None) -> None:
+        self._fn = fallback or fn
         self._pid = 0
         self._read = -1
         if not fork or not hasattr(os, "fork"):
@@ -39,14 +43,16 @@ class Forked(Generic[T]):
             os.close(write)
             return
         if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
+            # No collections: they would write to every object inherited from the
+            # parent and so copy its memory page by page (the child is short-lived).
+            gc.disable()
             os.close(read)
             status = 1
             try:
-                data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(write, "wb") as out:
-                    out.write(data)
+                    pickle.dump(fn(), out, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
-            except BaseException:  # noqa: BLE001 - reported by the parent, which runs fn again
+            except BaseException:  # noqa: BLE001 - the parent does the work again
                 pass
             finally:
                 os._exit(status)
@@ -54,17 +60,18 @@ class Forked(Generic[T]):
         self._pid, self._read = pid, read
 
     def result(self) -> T:
-        """The child's result, or `fn()` computed here if the child did not deliver one."""
+        """The child's result, or the work done here if the child did not deliver it."""
         if self._pid:
             pid, self._pid = self._pid, 0
+            delivered = False
             with os.fdopen(self._read, "rb") as source:
-                data = source.read()
-            _, status = os.waitpid(pid, 0)
-            if status == 0 and data:
                 try:
-                    return pickle.loads(data)  # noqa: S301 - our own child's bytes
-                except Exception:  # noqa: BLE001 - a truncated result: compute it here
+                    value = pickle.load(source)  # noqa: S301 - our own child's bytes, read as they come
+                    delivered = True
+                except Exception:  # noqa: BLE001 - truncated: the child failed on the way
                     pass
+            if _reaped(pid) == 0 and delivered:
+                return value
         return self._fn()
 
     def cancel(self) -> None:
@@ -73,7 +80,16 @@ class Forked(Generic[T]):
             pid, self._pid = self._pid, 0
             os.close(self._read)  # a child still writing gets a broken pipe and leaves
             try:
-                os.kill(pid, 9)
+                os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            os.waitpid(pid, 0)
+            _reaped(pid)
+
+
+def _reaped(pid: int) -> int:
+    """Wait for the child; its exit status (-1 if someone else reaped it)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return -1
+    return status

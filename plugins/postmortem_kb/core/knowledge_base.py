@@ -313,11 +313,10 @@ def _check_in_children(
         for part in parts[:-1]:
             children.append(Forked(lambda part=part: _check_chunk(root, part, settings, now, True, digests)))
         mine = _check_chunk(root, parts[-1], settings, now, True, digests)
-    except BaseException:
-        for child in children:
+        results = [item for child in children for item in child.result()]
+    finally:
+        for child in children:  # after an error (or Ctrl-C): none left running
             child.cancel()
-        raise
-    results = [item for child in children for item in child.result()]
     return results + mine
 
 
@@ -360,7 +359,6 @@ def _check_in_processes(
         futures = [pool.submit(_check_chunk, root, chunk, settings, now, records, digests) for chunk in chunks]
     except Exception:  # noqa: BLE001 - no pool at all: this process does everything
         futures = []
-    finished = False
     try:
         for index in reversed(range(len(chunks))):
             if not futures or futures[index].cancel():
@@ -371,12 +369,9 @@ def _check_in_processes(
                     done[index] = future.result()
                 except Exception:  # noqa: BLE001 - a broken pool: redone below
                     pass
-        finished = True
     finally:
         if pool is not None:
-            # Every result is in: wait for the pool's threads to end, so that the
-            # process is single-threaded again (the build may fork once more).
-            pool.shutdown(wait=finished, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
     for index, chunk in enumerate(chunks):
         if done[index] is None:
             done[index] = _check_chunk(root, chunk, settings, now, records, digests)

@@ -31,5 +31,5 @@ class GeneratedPage:
     search_exclude: bool = False
     # Issue 3: large HTML blocks kept out of Markdown (its HTML parser is the
     # slowest step on big index pages). `markdown` holds `block_marker(i)`
-    # comments; the plugin puts `blocks[i]` in their place after conversion.
+    # tokens; the plugin puts `blocks[i]` in their place after conversion.
     blocks: tuple[str, ...] = ()

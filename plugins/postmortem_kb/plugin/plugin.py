@@ -220,16 +220,24 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         composed here as usual: the Markdown is the same either way.
         """
         self._stop_composing()
-        if not parallel or len(self.by_src) < PARALLEL_MIN_FILES:
+        # `--dirty` renders only the pages that changed: a few, composed here as they come.
+        if not parallel or self.dirty or len(self.by_src) < PARALLEL_MIN_FILES:
             return
         order = [f for f in files.documentation_pages() if f.src_uri in self.by_src]
         later = {f.src_uri: f.url for f in order[len(order) // 4 :]}
 
         def compose_later() -> dict[str, tuple[str, tuple[str, ...]]]:
-            return {src: self._compose(self.by_src[src], url) for src, url in later.items()}
+            composed = {}
+            for src, url in later.items():
+                try:
+                    composed[src] = self._compose(self.by_src[src], url)
+                except Exception:  # noqa: BLE001 - left out: composed here, and reported for its own page
+                    pass
+            return composed
 
         self._later_urls = later
-        self._later = Forked(compose_later)
+        # A child that fails hands over nothing: each page is then composed here when MkDocs reaches it.
+        self._later = Forked(compose_later, fallback=dict)
 
     def _composed_later(self, src: str, url: str) -> tuple[str, tuple[str, ...]] | None:
         """The child's composition of this page, if it made one for this URL."""
@@ -284,7 +292,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             "context": context,
         }
         # A large build renders the exports beside half of the pages, in the forked child.
-        early = parallel and self.config.exports
+        early = parallel and self.config.exports and len(kb.published) >= PARALLEL_MIN_FILES
         derived["pages"], self._early_exports = generate(
             kb, self.renderer, self.config, context, parallel=parallel,
             also=(lambda: render_exports(kb, config.site_url)) if early else None,
