@@ -260,3 +260,66 @@ def test_search_copy_indexes_like_the_page(html):
     from postmortem_kb.search.lean import search_copy
 
     assert _material_index(search_copy(html)) == _material_index(html)
+
+
+# Issue 6: blocks handed to the indexer flattened (search/lean.py `flat_block`).
+_TAGS = ("div", "span", "a", "dl", "dt", "dd", "table", "tr", "td", "strong", "p", "li", "ul", "code", "em")
+_TEXTS = ("alpha", "beta gamma", " ", "\n", "  \n ", "\u00a0", "x&amp;y", "&lt;b&gt;", "it&#x27;s", "a\nb", " lead", "trail ")
+
+
+@st.composite
+def _blocks(draw, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 3 and draw(st.booleans()):
+            tag = draw(st.sampled_from(_TAGS))
+            attrs = draw(st.sampled_from(("", ' class="k"', " data-search-exclude", ' title="t"')))
+            parts.append(f"<{tag}{attrs}>{draw(_blocks(depth + 1))}</{tag}>")
+        elif draw(st.integers(0, 5)) == 0:
+            parts.append(draw(st.sampled_from(("<wbr>", "<br>"))))
+        else:
+            parts.append(draw(st.sampled_from(_TEXTS)))
+    return "".join(parts)
+
+
+_CONTEXTS = (
+    "{}",
+    '<h2 id="s">S</h2><p>before</p>{}<p>after</p>',
+    "<p>text</p> {} tail",
+    " {} ",
+    "<ul><li>x</li></ul>\n{}\n<p>y</p>",
+    '<h2 id="s">S</h2>{}<h2 id="t">T</h2>z',
+    "<p>open {}</p>",
+)
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(block=_blocks(), before=st.sampled_from(_TEXTS), context=st.sampled_from(_CONTEXTS))
+def test_a_flattened_block_indexes_like_the_block_wherever_it_is(block, before, context):
+    """When `flat_block` vouches for a copy, Material's indexer reads any page holding
+    the copy exactly as the page holding the block, whatever comes before and after."""
+    from postmortem_kb.search.lean import flat_block, search_copy
+
+    flat = flat_block(block)
+    if flat is None:
+        return
+    page = context.format(before + block)
+    copy = context.format(before + flat)
+    assert _material_index(search_copy(copy)) == _material_index(search_copy(page)) == _material_index(page)
+
+
+def test_flat_blocks_of_real_pages_are_vouched_for_and_smaller():
+    from helpers_pm import item, record
+    from postmortem_kb.core.settings import Settings
+    from postmortem_kb.render.environment import Renderer
+    from postmortem_kb.render.postmortem_page import compose_markdown
+    from postmortem_kb.search.lean import flat_block
+
+    from conftest import THEME_OVERRIDES
+
+    pm = record("PM-9", items=(item(title="Cap the <pool> & add an alert", factor="config-change"),))
+    _, blocks = compose_markdown(pm, Settings(), Renderer([THEME_OVERRIDES]), "postmortems/2024/pm-9/", [], [], preview=False)
+    big = [b for b in blocks if len(b) >= 300]
+    flats = [flat_block(b) for b in big]
+    assert big and all(f is not None and len(f) < len(b) for f, b in zip(flats, big))
+    assert all(_material_index(f) == _material_index(b) for f, b in zip(flats, big))

@@ -48,7 +48,7 @@ from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
-from ..search.lean import search_copy
+from ..search.lean import flat_block, search_copy
 from .config import PostmortemsConfig, to_settings
 from .memo import BuildMemo, template_state
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
@@ -112,9 +112,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._full_content: tuple[Page, str] | None = None
         self._early_exports: Any = None  # rendered in on_files by a large build (see _derive)
         # Issue 6: postmortem pages composed in a forked child (see _start_composing).
-        self._later: Forked[dict[str, tuple[str, tuple[str, ...]]]] | None = None
+        self._later: Forked[dict[str, _Composed]] | None = None
         self._later_urls: dict[str, str] = {}
-        self._later_done: dict[str, tuple[str, tuple[str, ...]]] | None = None
+        self._later_done: dict[str, _Composed] | None = None
+        # Issue 6: blocks the search indexer may read flattened (search/lean.py `flat_block`):
+        # by page, the HTML they were found in and (start, end, flat copy) for each.
+        self._page_flats: dict[str, tuple[str | None, ...]] = {}
+        self._flat_spans: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -210,27 +214,34 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return files
 
     def _start_composing(self, files: Files, *, parallel: bool) -> None:
-        """Issue 6: a large build composes the last three quarters of the postmortem
-        pages in a forked child, while MkDocs renders the first quarter here.
+        """Issue 6: a large build composes the last two thirds of the postmortem
+        pages in a forked child, while MkDocs renders the first third here.
 
         Composing a page (its header, factors, action items and related
-        incidents, in Jinja) is about a quarter of what the page costs; the
-        child is done long before MkDocs reaches the pages it composed. A page
-        whose URL is not the one the child used, or a child that fails, is
-        composed here as usual: the Markdown is the same either way.
+        incidents, in Jinja) is a sixth of what the page costs, and the child
+        also proves which blocks Material's search indexer may read flattened
+        (`search.lean.flat_block`, a tenth more); it is done about when MkDocs
+        reaches the pages it composed (measured at 1,000: with three quarters,
+        MkDocs waited for it). A page whose URL is not the one the child used,
+        or a child that fails, is composed here as usual: the Markdown is the
+        same either way.
         """
         self._stop_composing()
         # `--dirty` renders only the pages that changed: a few, composed here as they come.
         if not parallel or self.dirty or len(self.by_src) < PARALLEL_MIN_FILES:
             return
         order = [f for f in files.documentation_pages() if f.src_uri in self.by_src]
-        later = {f.src_uri: f.url for f in order[len(order) // 4 :]}
+        later = {f.src_uri: f.url for f in order[len(order) // 3 :]}
 
-        def compose_later() -> dict[str, tuple[str, tuple[str, ...]]]:
+        def compose_later() -> dict[str, _Composed]:
             composed = {}
             for src, url in later.items():
                 try:
-                    composed[src] = self._compose(self.by_src[src], url)
+                    markdown, blocks = self._compose(self.by_src[src], url)
+                    # The child has time to spare: it also proves which blocks the search
+                    # indexer may read flattened (the proof costs what the flattening saves).
+                    flats = tuple(flat_block(b) if _FLATTEN_MIN <= len(b) and _RELATED_LIST not in b else None for b in blocks)
+                    composed[src] = (markdown, blocks, flats)
                 except Exception:  # noqa: BLE001 - left out: composed here, and reported for its own page
                     pass
             return composed
@@ -239,7 +250,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # A child that fails hands over nothing: each page is then composed here when MkDocs reaches it.
         self._later = Forked(compose_later, fallback=dict)
 
-    def _composed_later(self, src: str, url: str) -> tuple[str, tuple[str, ...]] | None:
+    def _composed_later(self, src: str, url: str) -> _Composed | None:
         """The child's composition of this page, if it made one for this URL."""
         if self._later_urls.get(src) != url:
             return None
@@ -252,6 +263,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self._later is not None:
             self._later.cancel()
         self._later, self._later_urls, self._later_done = None, {}, None
+        self._page_flats = {}
 
     def _compose(self, pm: Postmortem, url: str) -> tuple[str, tuple[str, ...]]:
         """A postmortem page's Markdown and the HTML blocks its markers stand for."""
@@ -349,7 +361,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                     src, (pm, url, preview, related, similar), lambda: self._compose(pm, url)
                 )
             else:
-                markdown, blocks = self._composed_later(src, url) or self._compose(pm, url)
+                later = self._composed_later(src, url)
+                if later is not None:
+                    markdown, blocks, self._page_flats[src] = later
+                else:
+                    markdown, blocks = self._compose(pm, url)
             self.page_blocks[src] = blocks
             return markdown
         if HOME_MARKER in markdown and self.kb is not None and self.renderer is not None:
@@ -377,7 +393,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
             if self.is_serve:  # issue 6: the same HTML and blocks as last time give the same page
                 return self.memo.finish_content(page.file.src_uri, html_text, blocks, finish)
-            return finish()
+            final = finish()
+            flats = self._page_flats.pop(page.file.src_uri, ())
+            spans = _spans(final, blocks, flats) if flats and self.search_copy and self._material_search else []
+            if spans:
+                self._flat_spans[page.file.src_uri] = (final, spans)
+            return final
         generated = self.generated.get(page.file.src_uri)
         if generated is not None and generated.blocks:  # issue 3: HTML kept out of Markdown
             return fill_blocks(html_text, generated.blocks)
@@ -394,7 +415,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         src = page.file.src_uri
         generated = self.generated.get(src)
         if src in self.by_src or (generated is not None and src == urls.src_uri(urls.LESSONS)):
-            lean = self.memo.search_copy(src, page.content, search_copy) if self.is_serve else search_copy(page.content)
+            html = page.content
+            flat = self._flat_spans.pop(src, None)
+            if flat is not None and flat[0] is html:  # unchanged since on_page_content
+                html = _with_flats(html, flat[1])
+            lean = self.memo.search_copy(src, html, search_copy) if self.is_serve else search_copy(html)
         elif generated is not None and (page.meta.get("search") or {}).get("exclude"):
             lean = ""  # not indexed: the indexer only strips attributes, done on the full page below
         else:
@@ -419,6 +444,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.kb is None:
             return
+        self._flat_spans = {}
         if self.config.exports:
             exports = self.memo.derived.get("exports") if self.memo.reused else self._early_exports
             self._early_exports = None
@@ -442,6 +468,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return
         # Issue 6: nothing from a failed build is reused by the next one.
         self.memo, self.generated, self._full_content, self._early_exports = BuildMemo(), {}, None, None
+        self._flat_spans = {}
         self._stop_composing()
         emptied = False
         if self._site_dir and not self.is_serve and not self.dirty:
@@ -474,6 +501,36 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+
+# A page composed in the child: its Markdown, its blocks, and their flattened copies (or None).
+_Composed = tuple[str, tuple[str, ...], tuple[str | None, ...]]
+_FLATTEN_MIN = 300  # smaller blocks (a timeline entry's time) cost the indexer next to nothing
+_RELATED_LIST = 'class="pmkb-related"'  # changed by `pagefind_body` after filling: left as it is
+
+
+def _spans(html: str, blocks: tuple[str, ...], flats: tuple[str | None, ...]) -> list[tuple[int, int, str]]:
+    """Where each block with a flattened copy sits in the page's final HTML."""
+    spans = []
+    for block, flat in zip(blocks, flats):
+        if flat is not None:
+            start = html.find(block)
+            if start >= 0:
+                spans.append((start, start + len(block), flat))
+    spans.sort()
+    if any(a[1] > b[0] for a, b in zip(spans, spans[1:])):
+        return []  # overlapping: cannot happen with distinct blocks; the full HTML then
+    return spans
+
+
+def _with_flats(html: str, spans: list[tuple[int, int, str]]) -> str:
+    """The page's HTML with each block replaced by its flattened copy (for the indexer only)."""
+    out, position = [], 0
+    for start, end, flat in spans:
+        out += [html[position:start], flat]
+        position = end
+    out.append(html[position:])
+    return "".join(out)
 
 
 class _GeneratedFile(File):

@@ -113,3 +113,86 @@ def search_copy(html: str) -> str:
     if "pmkb-tl-time" in html:
         html = _TIMELINE_MARKER.sub(lambda m: m.group(1) + (" " + m.group(2) if m.group(2) is not None else ""), html)
     return html
+
+
+# What Material's indexer does something with: the tags it keeps in the index,
+# headings (sections), and the elements whose content it skips. Any other tag
+# only separates two pieces of text.
+_MEANINGFUL = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "script", "style", "object"}) | {
+    f"h{level}" for level in range(1, 7)
+}
+_PIECE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>|[^<]+|<")
+
+
+def _flatten(html: str) -> str:
+    """`html` without the tags the indexer ignores, their whitespace as it reads it.
+
+    The indexer appends each piece of text between two tags: whitespace alone
+    as one space (none after another), anything else as written. Text pieces
+    that the removed tags separated are joined here with their whitespace
+    pieces already reduced to that one space.
+    """
+    out: list[str] = []
+    space = False  # the last piece kept was whitespace alone: no second space after it
+    for match in _PIECE.finditer(html):
+        name = match.group(2)
+        if name is not None:
+            if name.lower() in _MEANINGFUL:
+                out.append(match.group(0))
+                space = False
+            continue
+        text = match.group(0)
+        if text.isspace():
+            if not space:
+                out.append(" ")
+                space = True
+        else:
+            out.append(text)
+            space = False
+    # Whitespace alone at either end stays a piece of its own (the void `<wbr>` separates
+    # it): the indexer joins it to the text around the block by that rule.
+    if len(out) > 1 and out[0] == " " and not out[1].startswith("<"):
+        out.insert(1, "<wbr>")
+    if len(out) > 1 and out[-1] == " " and not out[-2].endswith(">"):
+        out.insert(len(out) - 1, "<wbr>")
+    return "".join(out)
+
+
+def _reading(html: str) -> list[tuple[str, str | None, str, bool, bool]] | None:
+    """What Material's indexer reads in `html` on its own, and whether its text starts
+    and ends with whitespace alone (what decides how it joins the text around it)."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    if len(parser.data) != 1:
+        return None  # a heading opens a section: left as it is
+    section = parser.data[0]
+    text = section.text
+    return [(section.el.tag, section.id, "".join(text), bool(text) and text[0].isspace(), bool(text) and text[-1].isspace())]
+
+
+def flat_block(block: str) -> str | None:
+    """A copy of one HTML block that Material's indexer reads exactly as the block,
+    with a fraction of its markup; None when that cannot be shown here.
+
+    Used for the postmortem pages composed beside the build (plugin/plugin.py):
+    there, the proof (the indexer run over both) costs nothing on the way. The
+    tags the indexer keeps stay, so it reads them the same wherever the block is.
+    """
+    lean = search_copy(block)
+    if not (lean.startswith("<") and lean.endswith(">")):
+        return None  # text at an edge would run on into the page's text around the block
+    flat = _flatten(lean)
+    # Tags at both edges, as the block has, so that its text stays apart from the page's.
+    flat = ("" if flat.startswith("<") else "<wbr>") + flat + ("" if flat.endswith(">") else "<wbr>")
+    if "data-search-exclude" in flat or search_copy(flat) != flat:
+        return None
+    try:
+        expected = _reading(lean)
+        if expected is None or _reading(flat) != expected:
+            return None
+    except Exception:  # noqa: BLE001 - HTML the indexer itself trips on: left as it is
+        return None
+    return flat
