@@ -15,8 +15,15 @@ hands the indexer this copy instead, and the page keeps its full HTML:
   ...>action</span>`, written by render/postmortem_page.py) become their
   text: the indexer keeps neither tag, and the text comes out the same.
 
+- in a large build, the header, factor and action-item blocks of the pages
+  composed in a forked child are replaced by flattened copies (`flat_block`:
+  the tags the indexer ignores dropped, its whitespace rules applied), each
+  proven in the child with Material's own parser.
+
 The index is the same either way: tests/test_search.py builds the sample
-with and without the copy and compares `search_index.json` byte for byte.
+with and without the copy and compares `search_index.json` byte for byte,
+and checks flattened blocks against their originals in many surroundings;
+tests/test_forked.py compares a build that flattens with one that does not.
 
 The plugin swaps the copy in at priority 1 of `on_page_context` and the full
 HTML back at priority -1, around Material's handler at MkDocs' default
