@@ -323,3 +323,22 @@ def test_flat_blocks_of_real_pages_are_vouched_for_and_smaller():
     flats = [flat_block(b) for b in big]
     assert big and all(f is not None and len(f) < len(b) for f, b in zip(flats, big))
     assert all(_material_index(f) == _material_index(b) for f, b in zip(flats, big))
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        # An exclusion the copy leaves to the indexer (same-name nesting): found by the property test.
+        "<wbr><wbr><wbr><div data-search-exclude><p></p><div></div><wbr></div>",
+        "<div><p>left open</p>",  # a tag never closed changes the indexer's stack for the page after it
+        "<div><p>closed twice</p></div></div>",
+        "<div><span>mis</div></span>",
+        "<div><!-- a comment --><p>x</p></div>",
+        "<div><script>var a = 1;</script><p>x</p></div>",
+        "<div>a < b</div>",  # a bare `<`
+    ],
+)
+def test_blocks_the_indexer_could_read_differently_in_a_page_are_not_flattened(block):
+    from postmortem_kb.search.lean import flat_block
+
+    assert flat_block(block) is None

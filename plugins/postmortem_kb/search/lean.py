@@ -180,6 +180,27 @@ def _reading(html: str) -> list[tuple[str, str | None, str, bool, bool]] | None:
     return [(section.el.tag, section.id, "".join(text), bool(text) and text[0].isspace(), bool(text) and text[-1].isspace())]
 
 
+def _plainly_balanced(html: str) -> bool:
+    """Every element opens and closes in order, with no comment, script or style inside.
+
+    The indexer pops its stack of open elements at every end tag, matching or
+    not: a block whose tags do not balance would change how it reads the page
+    after the block, which a check of the block on its own cannot see.
+    """
+    lowered = html.lower()
+    if "<!" in html or "<?" in html or "<script" in lowered or "<style" in lowered:
+        return False
+    stack: list[str] = []
+    for match in _ANY_TAG.finditer(html):
+        name = match.group(2).lower()
+        if match.group(1):
+            if not stack or stack.pop() != name:
+                return False
+        elif name not in _VOID and not match.group(3):
+            stack.append(name)
+    return not stack and html.count("<") == len(_ANY_TAG.findall(html))
+
+
 def flat_block(block: str) -> str | None:
     """A copy of one HTML block that Material's indexer reads exactly as the block,
     with a fraction of its markup; None when that cannot be shown here.
@@ -191,6 +212,10 @@ def flat_block(block: str) -> str | None:
     lean = search_copy(block)
     if not (lean.startswith("<") and lean.endswith(">")):
         return None  # text at an edge would run on into the page's text around the block
+    if "data-search-exclude" in lean or not _plainly_balanced(lean):
+        # An exclusion the copy left to the indexer, a comment, a script, a tag left open
+        # or closed twice: the indexer's reading of the rest of the page could depend on it.
+        return None
     flat = _flatten(lean)
     # Tags at both edges, as the block has, so that its text stays apart from the page's.
     flat = ("" if flat.startswith("<") else "<wbr>") + flat + ("" if flat.endswith(">") else "<wbr>")
