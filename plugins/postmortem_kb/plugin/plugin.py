@@ -515,7 +515,7 @@ def _spans(html: str, blocks: tuple[str, ...], flats: tuple[str | None, ...]) ->
     for block, flat in zip(blocks, flats):
         if flat is not None:
             start = html.find(block)
-            if start >= 0:
+            if start >= 0 and html.find(block, start + 1) < 0:  # once, or not at all
                 spans.append((start, start + len(block), flat))
     spans.sort()
     if any(a[1] > b[0] for a, b in zip(spans, spans[1:])):

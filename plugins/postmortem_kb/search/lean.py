@@ -129,6 +129,7 @@ _MEANINGFUL = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "sc
     f"h{level}" for level in range(1, 7)
 }
 _PIECE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>|[^<]+|<")
+_HEADING = re.compile(r"<h[1-6]\b", re.IGNORECASE)
 
 
 def _flatten(html: str) -> str:
@@ -165,7 +166,7 @@ def _flatten(html: str) -> str:
     return "".join(out)
 
 
-def _reading(html: str) -> list[tuple[str, str | None, str, bool, bool]] | None:
+def _reading(html: str) -> list[tuple[str, str | None, str, str, bool, bool]] | None:
     """What Material's indexer reads in `html` on its own, and whether its text starts
     and ends with whitespace alone (what decides how it joins the text around it)."""
     from material.plugins.search.plugin import Parser
@@ -177,15 +178,17 @@ def _reading(html: str) -> list[tuple[str, str | None, str, bool, bool]] | None:
         return None  # a heading opens a section: left as it is
     section = parser.data[0]
     text = section.text
-    return [(section.el.tag, section.id, "".join(text), bool(text) and text[0].isspace(), bool(text) and text[-1].isspace())]
+    return [(section.el.tag, section.id, "".join(section.title), "".join(text),
+             bool(text) and text[0].isspace(), bool(text) and text[-1].isspace())]
 
 
 def _plainly_balanced(html: str) -> bool:
     """Every element opens and closes in order, with no comment, script or style inside.
 
-    The indexer pops its stack of open elements at every end tag, matching or
-    not: a block whose tags do not balance would change how it reads the page
-    after the block, which a check of the block on its own cannot see.
+    The indexer ignores an end tag that does not close its innermost open
+    element, and an exclusion lasts until an element of the same name closes:
+    a block whose tags do not balance could change how it reads the page after
+    the block, which a check of the block on its own cannot see.
     """
     lowered = html.lower()
     if "<!" in html or "<?" in html or "<script" in lowered or "<style" in lowered:
@@ -205,16 +208,23 @@ def flat_block(block: str) -> str | None:
     """A copy of one HTML block that Material's indexer reads exactly as the block,
     with a fraction of its markup; None when that cannot be shown here.
 
+    "Exactly" holds wherever the block sits in a page's body text, outside any
+    heading and any `data-search-exclude` element, as the plugin's blocks do:
+    they replace paragraphs of their own at the top level of a postmortem
+    page, whose body cannot open an element around them (its raw HTML is
+    shown as text). The tags the indexer keeps stay, so it treats them the
+    same there; whitespace at the block's edges keeps its own pieces.
+
     Used for the postmortem pages composed beside the build (plugin/plugin.py):
-    there, the proof (the indexer run over both) costs nothing on the way. The
-    tags the indexer keeps stay, so it reads them the same wherever the block is.
+    there, the proof (the indexer run over both) costs nothing on the way.
     """
     lean = search_copy(block)
     if not (lean.startswith("<") and lean.endswith(">")):
         return None  # text at an edge would run on into the page's text around the block
-    if "data-search-exclude" in lean or not _plainly_balanced(lean):
-        # An exclusion the copy left to the indexer, a comment, a script, a tag left open
-        # or closed twice: the indexer's reading of the rest of the page could depend on it.
+    if "data-search-exclude" in lean or _HEADING.search(lean) or not _plainly_balanced(lean):
+        # An exclusion the copy left to the indexer, a heading (its text goes to a title,
+        # read by other rules), a comment, a script, a tag left open or closed twice: the
+        # indexer's reading of the block, or of the page after it, could depend on the page.
         return None
     flat = _flatten(lean)
     # Tags at both edges, as the block has, so that its text stays apart from the page's.
