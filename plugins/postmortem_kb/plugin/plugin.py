@@ -192,8 +192,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             files.append(file)
             self.by_src[pm.path] = pm
         previous = dict(self.generated)
-        # Half the generated pages in a forked child, on the same terms as validation (the
-        # validation pool's threads are gone by now: checked again).
+        # Half the generated pages in a forked child, on the same terms as validation
+        # (checked again: validation forks children, never threads, but another plugin may).
         derived = self._derive(kb, config, parallel=alone and threading.active_count() == 1)
         self.similar = derived["similar"]
         self.published_by_id = derived["published_by_id"]
@@ -218,11 +218,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         pages in a forked child, while MkDocs renders the first third here.
 
         Composing a page (its header, factors, action items and related
-        incidents, in Jinja) is a sixth of what the page costs, and the child
+        incidents, in Jinja) is about a tenth of what the page costs; the child
         also proves which blocks Material's search indexer may read flattened
-        (`search.lean.flat_block`, a tenth more); it is done about when MkDocs
-        reaches the pages it composed (measured at 1,000: with three quarters,
-        MkDocs waited for it). A page whose URL is not the one the child used,
+        (`search.lean.flat_block`, about twice the composing, and it saves the
+        indexer as much here). It is done about when MkDocs reaches the pages
+        it composed (measured at 1,000: with three quarters, MkDocs waited). A page whose URL is not the one the child used,
         or a child that fails, is composed here as usual: the Markdown is the
         same either way.
         """
