@@ -166,10 +166,10 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
     parent, composed_here = os.getpid(), []
     original_compose = plugin_module.PostmortemsPlugin._compose
 
-    def counting_compose(self, pm, url):
+    def counting_compose(self, pm, url, *more):
         if os.getpid() == parent:
             composed_here.append(pm.path)
-        return original_compose(self, pm, url)
+        return original_compose(self, pm, url, *more)
 
     monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_compose", counting_compose)
     flattened: list[int] = []
@@ -225,10 +225,10 @@ def test_a_page_that_fails_to_compose_is_reported_as_itself(tmp_path, monkeypatc
     broken = load_knowledge_base(root, settings).published[-1].path  # the last page: one the child composes
     original = plugin_module.PostmortemsPlugin._compose
 
-    def compose(self, pm, url):
+    def compose(self, pm, url, *more):
         if pm.path == broken:
             raise ValueError("this page cannot be composed")
-        return original(self, pm, url)
+        return original(self, pm, url, *more)
 
     monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_compose", compose)
     monkeypatch.chdir(root)

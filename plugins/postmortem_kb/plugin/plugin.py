@@ -265,10 +265,13 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._later, self._later_urls, self._later_done = None, {}, None
         self._page_flats = {}
 
-    def _compose(self, pm: Postmortem, url: str) -> tuple[str, tuple[str, ...]]:
-        """A postmortem page's Markdown and the HTML blocks its markers stand for."""
+    def _compose(
+        self, pm: Postmortem, url: str, neighbours: tuple[list[Link], list[Any], bool] | None = None
+    ) -> tuple[str, tuple[str, ...]]:
+        """A postmortem page's Markdown and the HTML blocks its markers stand for
+        (`neighbours`: `_neighbours(pm)` when the caller has it already)."""
         assert self.settings is not None and self.renderer is not None
-        related, similar, preview = self._neighbours(pm)
+        related, similar, preview = neighbours or self._neighbours(pm)
         # Issue 7: raw HTML pasted into the body is shown as text, never run.
         safe = dataclasses.replace(pm, body=neutralise_markdown(pm.body))
         return compose_markdown(safe, self.settings, self.renderer, url, related, similar, preview=preview)
@@ -356,9 +359,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             page.meta = {"template": TEMPLATE, "search": page_search_meta()}
             url = page.url or urls.postmortem(pm.path)
             if self.is_serve:  # issue 6: an unchanged postmortem is not composed again
-                related, similar, preview = self._neighbours(pm)
+                neighbours = self._neighbours(pm)
+                related, similar, preview = neighbours
                 markdown, blocks = self.memo.compose(
-                    src, (pm, url, preview, related, similar), lambda: self._compose(pm, url)
+                    src, (pm, url, preview, related, similar), lambda: self._compose(pm, url, neighbours)
                 )
             else:
                 later = self._composed_later(src, url)
