@@ -180,11 +180,18 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
         return original_with_flats(html, spans)
 
     monkeypatch.setattr(plugin_module, "_with_flats", counting_with_flats)
+    written_there = _count_pages_written_in_child(monkeypatch)
     monkeypatch.chdir(root)
     config = _started(root, tmp_path / "forked")
-    mkdocs_build(config)
-    # Validation, generation and composition really ran in children.
-    assert len(children) == 3 and all(not child.endswith(":0") for child in children), children
+    with _log_lines() as lines:
+        mkdocs_build(config)
+    # Validation, generation, composition and writing really ran in children.
+    assert len(children) == 4 and all(not child.endswith(":0") for child in children), children
+    assert "PageWriter" in children[-1]
+    # The child wrote its share of the pages; MkDocs' "Page skipped" line for them is not shown.
+    pages_total = len(config.plugins["postmortems"].by_src) + len(config.plugins["postmortems"].generated)
+    assert written_there.value >= pages_total // 2
+    assert not [line for line in lines if "Page skipped" in line]
     pages = len(config.plugins["postmortems"].by_src)
     assert pages >= 3 and len(composed_here) == pages // 3  # the rest came from the child
     # The child's pages reached the search indexer with flattened blocks; the index is the same.
@@ -192,6 +199,160 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
     a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
     assert a.keys() == b.keys()
     assert not sorted(rel for rel in a if a[rel] != b[rel])
+
+
+def _count_pages_written_in_child(monkeypatch):
+    """A counter, shared with the children, of the pages MkDocs' `_build_page` built in another process."""
+    import multiprocessing
+
+    from postmortem_kb.plugin import writer
+
+    count = multiprocessing.Value("i", 0)
+    parent = os.getpid()
+    real = writer._mkdocs_build_page()
+
+    def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+        real(page, config, doc_files, nav, env, dirty, excluded)
+        if os.getpid() != parent:
+            with count.get_lock():
+                count.value += 1
+
+    monkeypatch.setattr(writer, "_mkdocs_build_page", lambda: build_page)
+    return count
+
+
+class _log_lines:
+    """Every line MkDocs logs (any level) while the block runs."""
+
+    def __enter__(self) -> list[str]:
+        import logging
+
+        self.lines: list[str] = []
+        self.logger = logging.getLogger("mkdocs")
+        self.level = self.logger.level
+        self.handler = logging.Handler(logging.DEBUG)
+        self.handler.emit = lambda record: self.lines.append(f"{record.levelname} {record.getMessage()}")
+        self.logger.addHandler(self.handler)
+        self.logger.setLevel(logging.DEBUG)
+        return self.lines
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.level)
+
+
+@pytest.mark.integration
+def test_pages_a_failed_writer_child_left_are_written_here(tmp_path, monkeypatch):
+    """The child that writes pages dies on its first page: every one of its pages
+    is rendered here from the context the plugins gave, and the site is the one
+    a one-process build writes."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from conftest import build
+    from postmortem_kb.plugin import writer
+    from test_reproducible import EPOCH, digests, project
+
+    root = project(tmp_path / "kb")
+    serial = build(root, "-d", str(tmp_path / "serial"), env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert serial.returncode == 0, serial.output
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    children = _forking_everywhere(monkeypatch)
+    parent = os.getpid()
+    real = writer._mkdocs_build_page()
+
+    def dies_in_child(*args):
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(*args)
+
+    monkeypatch.setattr(writer, "_mkdocs_build_page", lambda: dies_in_child)
+    monkeypatch.chdir(root)
+    mkdocs_build(_started(root, tmp_path / "forked"))
+    assert any("PageWriter" in child for child in children)
+    a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
+    assert a.keys() == b.keys()
+    assert not sorted(rel for rel in a if a[rel] != b[rel])
+
+
+@pytest.mark.integration
+def test_a_warning_in_the_writer_child_fails_a_strict_build(tmp_path, monkeypatch):
+    """What the child logs is logged here, once: a strict build counts its warnings."""
+    import logging
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from postmortem_kb.plugin import writer
+    from test_reproducible import project
+
+    root = project(tmp_path / "kb")
+    _forking_everywhere(monkeypatch)
+    parent, warned = os.getpid(), []
+    real = writer._mkdocs_build_page()
+
+    def warns_in_child(page, *args):
+        if os.getpid() != parent and not warned:
+            warned.append(page.file.src_uri)
+            logging.getLogger("mkdocs.plugins.example").warning(f"odd theme value on {page.file.src_uri}")
+        return real(page, *args)
+
+    monkeypatch.setattr(writer, "_mkdocs_build_page", lambda: warns_in_child)
+    monkeypatch.chdir(root)
+    with _log_lines() as lines, pytest.raises(Abort, match="1 warnings"):
+        mkdocs_build(_started(root, tmp_path / "site"))
+    assert len([line for line in lines if "odd theme value on" in line]) == 1
+    assert not warned  # the warning came from the child, not from here
+
+
+@pytest.mark.integration
+def test_a_page_that_fails_in_the_writer_child_is_reported_as_itself(tmp_path, monkeypatch):
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from postmortem_kb.plugin import writer
+    from test_reproducible import project
+
+    root = project(tmp_path / "kb")
+    _forking_everywhere(monkeypatch)
+    monkeypatch.chdir(root)
+    config = _started(root, tmp_path / "site", strict=False)
+    broken: list[str] = []
+    original_init = writer.PageWriter.__init__
+
+    def init(self, pages, *args, **options):
+        broken.append(pages[-1].file.src_uri)
+        pages[-1].meta["template"] = "no-such-template.html"  # fails in the child and again here
+        original_init(self, pages, *args, **options)
+
+    monkeypatch.setattr(writer.PageWriter, "__init__", init)
+    with _log_lines() as lines, pytest.raises(Exception, match="no-such-template"):
+        mkdocs_build(config)
+    errors = [line for line in lines if line.startswith("ERROR Error building page")]
+    assert len(errors) == 1 and errors[0].startswith(f"ERROR Error building page '{broken[0]}': 'no-such-template.html'"), errors
+
+
+def test_pages_for_the_writer_are_spread_and_avoid_reserved_paths():
+    from types import SimpleNamespace
+
+    from postmortem_kb.plugin.writer import chosen
+
+    pages = [SimpleNamespace(file=SimpleNamespace(dest_uri=f"p{i}/index.html")) for i in range(8)]
+    assert [p.file.dest_uri for p in chosen(pages, 0.5, set())] == [f"p{i}/index.html" for i in (1, 3, 5, 7)]
+    assert len(chosen(pages, 0.75, set())) == 6
+    assert "p3/index.html" not in [p.file.dest_uri for p in chosen(pages, 0.5, {"p3/index.html"})]
+
+
+def test_no_writer_child_when_another_plugin_post_processes_pages(tmp_path):
+    from conftest import make_project, valid_text
+    from mkdocs.config import load_config
+
+    from postmortem_kb.plugin.writer import PageWriter
+
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["postmortems"]
+    assert PageWriter.possible(config, plugin)
+    config.plugins.events["post_page"].append(lambda output, **kwargs: output.upper())
+    assert not PageWriter.possible(config, plugin)
 
 
 @pytest.mark.integration
@@ -204,7 +365,7 @@ def test_a_dirty_build_composes_its_few_pages_here(tmp_path, monkeypatch):
     children = _forking_everywhere(monkeypatch)
     monkeypatch.chdir(root)
     mkdocs_build(_started(root, tmp_path / "site", dirty=True, strict=False), dirty=True)
-    assert not any("compose_later" in child for child in children), children
+    assert not any("compose_later" in child or "PageWriter" in child for child in children), children
 
 
 @pytest.mark.integration

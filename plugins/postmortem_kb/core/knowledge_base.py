@@ -371,7 +371,9 @@ def _check_in_processes(
                     pass
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # wait=True: the workers are idle by now, and leaving the manager thread running
+            # races with the interpreter's exit (CPython 3.11 then prints "Bad file descriptor").
+            pool.shutdown(wait=True, cancel_futures=True)
     for index, chunk in enumerate(chunks):
         if done[index] is None:
             done[index] = _check_chunk(root, chunk, settings, now, records, digests)

@@ -52,6 +52,7 @@ from ..search.lean import flat_block, search_copy
 from .config import PostmortemsConfig, to_settings
 from .memo import BuildMemo, template_state
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
+from .writer import SHARE, PageWriter, chosen
 from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
 log = get_plugin_logger(__name__)
@@ -119,6 +120,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # by page, the HTML they were found in and (start, end, flat copy) for each.
         self._page_flats: dict[str, tuple[str | None, ...]] = {}
         self._flat_spans: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
+        # Issue 6: a share of the pages rendered and written by a forked child (plugin/writer.py).
+        self._nav: Any = None
+        self._writer: PageWriter | None = None
+        self._index_here = True  # False in that child: the search index is collected here only
+        self._search_plugins: list[Any] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -126,7 +132,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.kb, self._site_dir = None, config.site_dir  # issue 7: no stale state in on_build_error
-        self._full_content = None
+        self._full_content, self._nav = None, None
+        self._stop_writing()
         if not self.config.enabled:
             return None
         try:
@@ -142,6 +149,10 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 "postmortem-kb's templates (the repository's theme_overrides/)"
             )
         self.renderer = Renderer(dirs)
+        self._search_plugins = [
+            p for p in config.plugins.values()
+            if type(p).__module__.startswith(("material.plugins.search", "mkdocs.contrib.search"))
+        ]
         self._material_search = any(
             type(p).__module__.startswith("material.plugins.search") for p in config.plugins.values()
         )
@@ -337,11 +348,56 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             message += " - left out: " + "; ".join(f"{n} {reason}" for reason, n in sorted(reasons.items()))
         log.info(message)
 
+    # Last: the navigation and the environment MkDocs builds the pages with.
+    @event_priority(-1000)
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._nav = nav
+        return nav
+
+    @event_priority(-1000)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Every page has its Markdown now: compositions nobody asked for (pages another
         # plugin or `--dirty` skipped) are dropped, and a child still at work ends.
         self._stop_composing()
+        self._start_writing(env, config, files)
         return env
+
+    def _start_writing(self, env: Any, config: MkDocsConfig, files: Files) -> None:
+        """Issue 6: a large build renders and writes a share of its pages in a forked
+        child while MkDocs goes through all of them here (plugin/writer.py)."""
+        self._stop_writing()
+        if (
+            not self.config.enabled
+            or self.is_serve
+            or self.dirty
+            or self._nav is None
+            or threading.active_count() != 1  # fork only a one-thread process
+            or not PageWriter.possible(config, self)
+        ):
+            return
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [file.page for file in doc_files if file.page is not None]
+        if len(pages) < PARALLEL_MIN_FILES:
+            return
+        # Written by MkDocs before the pages (a page must overwrite them, not the reverse).
+        reserved = {file.dest_uri for file in files if not file.is_documentation_page()}
+        reserved |= set(config.theme.static_templates) | set(config.extra_templates)
+        self._writer = PageWriter(
+            chosen(pages, SHARE, reserved), config, doc_files, self._nav, env, in_child=self._in_writer_child
+        )
+
+    def _in_writer_child(self) -> None:
+        """In the writing child: its pages are indexed for search here, in the parent."""
+        self._index_here = False
+        for plugin in self._search_plugins:
+            index = getattr(plugin, "search_index", None)
+            if index is not None and hasattr(index, "add_entry_from_context"):
+                index.add_entry_from_context = lambda page: None
+
+    def _stop_writing(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+        self._writer = None
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         pm = self.by_src.get(page.file.src_uri)
@@ -414,7 +470,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _on_page_context_search_copy(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
     ) -> dict[str, Any] | None:
-        if not (self.search_copy and self._material_search and page.content):
+        if not (self.search_copy and self._material_search and self._index_here and page.content):
             return context
         src = page.file.src_uri
         generated = self.generated.get(src)
@@ -443,9 +499,25 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             context["postmortem"] = pm
         return context
 
-    on_page_context = CombinedEvent(_on_page_context_search_copy, _on_page_context_restore)
+    # Last: the context the template gets, kept for the pages a child writes (its fallback).
+    @event_priority(-1000)
+    def _on_page_context_keep(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any] | None:
+        if self._writer is not None:
+            self._writer.keep(page, context)
+        return context
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    on_page_context = CombinedEvent(_on_page_context_search_copy, _on_page_context_restore, _on_page_context_keep)
+
+    # First: the pages the child wrote are all there before any plugin reads the site.
+    @event_priority(1000)
+    def _on_post_build_pages(self, *, config: MkDocsConfig) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.finish()
+
+    def _on_post_build_site(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.kb is None:
             return
         self._flat_spans = {}
@@ -466,6 +538,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if line and not config.strict:
             log.warning(line)
 
+    on_post_build = CombinedEvent(_on_post_build_pages, _on_post_build_site)
+
     def on_build_error(self, *, error: Exception) -> None:
         """Issue 7: a failed build says so once, and leaves no complete-looking site."""
         if not self.config.enabled:
@@ -474,6 +548,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.memo, self.generated, self._full_content, self._early_exports = BuildMemo(), {}, None, None
         self._flat_spans = {}
         self._stop_composing()
+        self._stop_writing()
         emptied = False
         if self._site_dir and not self.is_serve and not self.dirty:
             emptied = empty_site_dir(self._site_dir)

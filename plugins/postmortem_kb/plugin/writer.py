@@ -1,0 +1,200 @@
+"""Issue 6: a share of the pages rendered and written by a forked child.
+
+MkDocs' last loop takes about half of a build: for each page, the context,
+the plugins' `on_page_context` (Material's search indexer is one), the
+theme's template, and the file. Only `on_page_context` must run in this
+process, because the search index is collected here. The template and the
+file depend on nothing that other pages change.
+
+So at `on_env`, when every page has its content, `PageWriter` forks a child
+that runs MkDocs' own `_build_page` for a share of the pages (each page
+exactly as MkDocs builds it), while this process goes through the same loop
+with those pages given an empty template: every plugin still sees every
+page, and nothing is rendered twice. MkDocs skips writing an empty output and
+logs "Page skipped" at info level; that line is dropped for these pages.
+
+Whatever goes wrong in the child (an exception, a crash, no fork), the pages
+are rendered here instead, at `on_post_build`, from the contexts the plugins
+returned for them. The child's log records are replayed here, so a strict
+build counts its warnings and an error names its page.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import BuildError
+from mkdocs.structure.pages import Page
+from mkdocs import utils
+
+from ..core import forked
+
+# The child's share of the pages. Here each of them still costs its context and
+# `on_page_context` (the search indexer: about half of what a page costs in
+# this loop); the child skips the indexing. Measured at 1,000: see BENCHMARKS.md.
+SHARE = 0.75
+
+
+def _mkdocs_build_page() -> Callable[..., None] | None:
+    """MkDocs' own function that builds one page, if it is the one this module knows."""
+    build_page = getattr(mkdocs_build, "_build_page", None)
+    if build_page is None:
+        return None
+    expected = ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]
+    return build_page if list(inspect.signature(build_page).parameters) == expected else None
+
+
+def chosen(pages: Sequence[Page], share: float, reserved: set[str]) -> list[Page]:
+    """Every page in `share` of the positions, spread evenly; none whose output path is
+    `reserved` (a static file or a theme template MkDocs writes before the pages)."""
+    picked, credit = [], 0.0
+    for page in pages:
+        credit += share
+        if credit >= 1.0 and page.file.dest_uri not in reserved:
+            picked.append(page)
+            credit -= 1.0
+    return picked
+
+
+class _Capture(logging.Handler):
+    """Keeps the child's log records, made picklable, for the parent to replay."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+        self.records.append(record)
+
+
+class _SkippedHere(logging.Filter):
+    """Drops MkDocs' "Page skipped: ... empty output" line for the pages the child writes."""
+
+    def __init__(self, srcs: set[str]) -> None:
+        super().__init__()
+        self.lines = {f"Page skipped: '{src}'. Generated empty output." for src in srcs}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.INFO and record.getMessage() in self.lines)
+
+
+class PageWriter:
+    """The pages one forked child renders and writes (see the module's docstring)."""
+
+    def __init__(
+        self,
+        pages: list[Page],
+        config: MkDocsConfig,
+        doc_files: Sequence[Any],
+        nav: Any,
+        env: Any,
+        *,
+        in_child: Callable[[], None] = lambda: None,
+        fork: bool = True,
+    ) -> None:
+        build_page = _mkdocs_build_page()
+        assert build_page is not None, "check PageWriter.possible() first"
+        self.pages = pages
+        self.srcs = {page.file.src_uri for page in pages}
+        self.contexts: dict[str, dict[str, Any]] = {}
+        self._templates: dict[str, str | None] = {page.file.src_uri: page.meta.get("template") for page in pages}
+        self._env = env
+        self._config = config
+
+        def write() -> list[logging.LogRecord]:
+            # The child allocates for thousands of templates: collect its garbage, but
+            # never walk what it inherited (that would copy the parent's memory).
+            gc.freeze()
+            gc.enable()
+            capture = _Capture()
+            logger = logging.getLogger("mkdocs")
+            logger.handlers, logger.propagate = [capture], False  # printed by the parent, once
+            in_child()
+            for page in pages:
+                build_page(page, config, doc_files, nav, env, False, page.file.inclusion.is_excluded())
+            return capture.records
+
+        self._child: forked.Forked[list[logging.LogRecord] | None] | None = forked.Forked(
+            write, fork=fork, fallback=lambda: None
+        )
+        # Here, the same pages go through MkDocs' loop with an empty template
+        # (a copy of `meta`: the child's pages keep theirs, whatever the fork shares).
+        empty = env.from_string("")
+        for page in pages:
+            page.meta = {**page.meta, "template": empty}
+        self._filter = _SkippedHere(self.srcs)
+        logging.getLogger(mkdocs_build.__name__).addFilter(self._filter)
+
+    @staticmethod
+    def possible(config: MkDocsConfig, own: object) -> bool:
+        """Whether pages can be written elsewhere: MkDocs' page builder is the known one,
+        and no other plugin post-processes page output (here it would get empty pages)."""
+        if _mkdocs_build_page() is None:
+            return False
+        return all(getattr(handler, "__self__", None) is own for handler in config.plugins.events["post_page"])
+
+    def keep(self, page: Page, context: dict[str, Any]) -> None:
+        """The context the plugins returned for one of the child's pages (for the fallback)."""
+        if page.file.src_uri in self.srcs:
+            self.contexts[page.file.src_uri] = context
+
+    def finish(self) -> None:
+        """Wait for the child; replay its log; if it failed, render its pages here."""
+        child, self._child = self._child, None
+        if child is None:
+            return
+        self._release()
+        records = child.result()
+        if records is not None:
+            for record in records:
+                logging.getLogger(record.name).handle(record)
+            return
+        for page in self.pages:
+            self._render_here(page)
+
+    def cancel(self) -> None:
+        """End the child (a failed build) without waiting for its pages."""
+        child, self._child = self._child, None
+        if child is not None:
+            child.cancel()
+            self._release()
+
+    def _release(self) -> None:
+        logging.getLogger(mkdocs_build.__name__).removeFilter(self._filter)
+        for page in self.pages:  # as it was, with whatever the plugins added to it since
+            template = self._templates[page.file.src_uri]
+            page.meta = {**page.meta, "template": template}
+            if template is None:
+                del page.meta["template"]
+
+    def _render_here(self, page: Page) -> None:
+        """What MkDocs' `_build_page` does after `on_page_context`, with the context kept."""
+        src, config = page.file.src_uri, self._config
+        context = self.contexts.get(src)
+        if context is None:  # never reached MkDocs' loop (the build stopped first)
+            return
+        config._current_page = page
+        page.active = True
+        try:
+            output = self._env.get_template(self._templates[src] or "main.html").render(context)
+            output = config.plugins.on_post_page(output, page=page, config=config)
+            if output.strip():
+                utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+        except Exception as exc:  # reported as MkDocs reports it
+            message = f"Error building page '{src}':"
+            if not isinstance(exc, BuildError):
+                message += f" {exc}"
+            logging.getLogger(mkdocs_build.__name__).error(message)
+            raise
+        finally:
+            page.active = False
+            config._current_page = None
