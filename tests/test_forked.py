@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from postmortem_kb.core.forked import Forked
+from postmortem_kb.core.forked import Forked, ForkedStream
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -127,10 +127,16 @@ def _forking_everywhere(monkeypatch) -> list[str]:
             super().__init__(fn, **options)
             children.append(f"{getattr(fn, '__qualname__', fn)}:{self._pid}")
 
+    class StreamSpy(ForkedStream):
+        def __init__(self, items, **options) -> None:
+            super().__init__(items, **options)
+            children.append(f"{getattr(items, '__qualname__', items)}:{self._pid}")
+
     monkeypatch.setattr(knowledge_base, "worker_count", lambda workers, files: 1 if workers == 1 else 2)
     for module in (registry, plugin_module):
         monkeypatch.setattr(module, "PARALLEL_MIN_FILES", 2)
-        monkeypatch.setattr(module, "Forked", Spy)
+    monkeypatch.setattr(registry, "Forked", Spy)
+    monkeypatch.setattr(plugin_module, "ForkedStream", StreamSpy)
     monkeypatch.setattr(forked_module, "Forked", Spy)  # knowledge_base imports it when it forks
     # Idle threads other tests leave behind (local web servers) would keep the plugin in one process.
     monkeypatch.setattr(plugin_module.threading, "active_count", lambda: 1)
@@ -181,21 +187,36 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(plugin_module, "_with_flats", counting_with_flats)
     written_there = _count_pages_written_in_child(monkeypatch)
+    from mkdocs.structure.pages import Page
+
+    converted_here: list[str] = []
+    original_render = Page.render
+
+    def counting_render(page, config, files):
+        if os.getpid() == parent and page.file.src_uri.startswith("postmortems/"):
+            converted_here.append(page.file.src_uri)
+        return original_render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", counting_render)
     monkeypatch.chdir(root)
     config = _started(root, tmp_path / "forked")
     with _log_lines() as lines:
         mkdocs_build(config)
-    # Validation, generation, composition and writing really ran in children.
+    # Validation, generation, composition (with conversion) and writing really ran in children.
     assert len(children) == 4 and all(not child.endswith(":0") for child in children), children
-    assert "PageWriter" in children[-1]
+    assert "compose_later" in children[2] and "PageWriter" in children[3]
+    pages = len(config.plugins["postmortems"].by_src)
+    in_child = len(plugin_module.chosen(range(pages), plugin_module.PRERENDER_SHARE))
+    assert pages >= 3 and in_child >= 1
+    # The child's pages were composed and converted there, the others here.
+    by_src = config.plugins["postmortems"].by_src
+    assert len(composed_here) == len([src for src in converted_here if src in by_src]) == pages - in_child
+    # The child's pages reached the search indexer with flattened blocks; the index is the same.
+    assert len(flattened) == in_child and all(flattened)
     # The child wrote its share of the pages; MkDocs' "Page skipped" line for them is not shown.
     pages_total = len(config.plugins["postmortems"].by_src) + len(config.plugins["postmortems"].generated)
     assert written_there.value >= pages_total // 2
     assert not [line for line in lines if "Page skipped" in line]
-    pages = len(config.plugins["postmortems"].by_src)
-    assert pages >= 3 and len(composed_here) == pages // 3  # the rest came from the child
-    # The child's pages reached the search indexer with flattened blocks; the index is the same.
-    assert len(flattened) == pages - pages // 3 and all(flattened)
     a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
     assert a.keys() == b.keys()
     assert not sorted(rel for rel in a if a[rel] != b[rel])
@@ -336,9 +357,10 @@ def test_pages_for_the_writer_are_spread_and_avoid_reserved_paths():
     from postmortem_kb.plugin.writer import chosen
 
     pages = [SimpleNamespace(file=SimpleNamespace(dest_uri=f"p{i}/index.html")) for i in range(8)]
-    assert [p.file.dest_uri for p in chosen(pages, 0.5, set())] == [f"p{i}/index.html" for i in (1, 3, 5, 7)]
-    assert len(chosen(pages, 0.75, set())) == 6
-    assert "p3/index.html" not in [p.file.dest_uri for p in chosen(pages, 0.5, {"p3/index.html"})]
+    assert [p.file.dest_uri for p in chosen(pages, 0.5)] == [f"p{i}/index.html" for i in (1, 3, 5, 7)]
+    assert len(chosen(pages, 0.75)) == 6
+    skipped = chosen(pages, 0.5, lambda page: page.file.dest_uri == "p3/index.html")
+    assert "p3/index.html" not in [p.file.dest_uri for p in skipped]
 
 
 def test_no_writer_child_when_another_plugin_post_processes_pages(tmp_path):
@@ -404,12 +426,30 @@ def test_the_child_composition_is_used_only_for_its_url():
     from postmortem_kb.plugin.plugin import PostmortemsPlugin
 
     plugin = PostmortemsPlugin()
-    plugin._later_urls = {"postmortems/2024/a.md": "postmortems/2024/a/"}
-    plugin._later_done = {"postmortems/2024/a.md": ("composed", ())}
+    sent = [("postmortems/2024/skipped.md", ("skipped", ())), ("postmortems/2024/a.md", ("composed", ()))]
+    plugin._later = ForkedStream(lambda: iter(sent))
+    plugin._later_urls = {"postmortems/2024/a.md": "postmortems/2024/a/", "postmortems/2024/skipped.md": "x/"}
     assert plugin._composed_later("postmortems/2024/a.md", "elsewhere/a/") is None
     assert plugin._composed_later("postmortems/2024/b.md", "postmortems/2024/b/") is None
+    # In MkDocs' order; a page MkDocs did not ask for is passed over.
     assert plugin._composed_later("postmortems/2024/a.md", "postmortems/2024/a/") == ("composed", ())
     assert plugin._composed_later("postmortems/2024/a.md", "postmortems/2024/a/") is None  # once
+    assert plugin._later is None  # the child sent everything
+
+
+def test_a_stream_from_a_child_that_fails_ends_where_it_failed():
+    parent = os.getpid()
+
+    def items():
+        yield 1
+        yield 2
+        if os.getpid() != parent:
+            os._exit(3)
+        yield 3
+
+    stream = ForkedStream(items)
+    assert [stream.next() for _ in range(4)] == [1, 2, None, None]
+    assert [ForkedStream(items, fork=False).next()] == [None]  # no child: nothing comes, all is done here
 
 
 def test_a_failed_build_ends_a_child_still_composing(tmp_path):
@@ -421,7 +461,7 @@ def test_a_failed_build_ends_a_child_still_composing(tmp_path):
     root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
     config = load_config(str(root / "mkdocs.yml"))
     plugin = config.plugins["postmortems"]
-    plugin._later = Forked(lambda: time.sleep(30))
+    plugin._later = ForkedStream(lambda: iter([time.sleep(30)]))
     pid = plugin._later._pid
     plugin.on_build_error(error=RuntimeError("a page failed"))
     assert plugin._later is None and plugin._later_urls == {}
@@ -439,3 +479,81 @@ def test_a_fallback_replaces_the_work_of_a_failed_child():
 
     assert Forked(only_here, fallback=lambda: "fallback").result() == "fallback"
     assert Forked(only_here).result() == "full result"
+
+
+def _postmortems_with(extra: str, count: int = 4) -> dict[str, str]:
+    """`count` valid postmortems (distinct ids), each with `extra` at the end of its body."""
+    from conftest import valid_text
+
+    return {
+        f"2024/2024-03-1{i}-incident.md": valid_text().replace("PM-2024-001", f"PM-2024-10{i}") + "\n" + extra + "\n"
+        for i in range(count)
+    }
+
+
+@pytest.mark.integration
+def test_a_broken_link_in_a_page_converted_in_the_child_warns_here_once(tmp_path, monkeypatch):
+    """The child converts a share of the pages; what MkDocs says while converting
+    them (a link to a missing file) is said here, once per page, and fails a strict build."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
+    from conftest import make_project
+
+    from mkdocs.structure.pages import Page
+
+    from postmortem_kb.plugin import plugin as plugin_module
+
+    root = make_project(tmp_path / "kb", _postmortems_with("See [the runbook](missing-runbook.md)."))
+    children = _forking_everywhere(monkeypatch)
+    parent, converted_here = os.getpid(), []
+    original_render = Page.render
+
+    def counting_render(page, config, files):
+        if os.getpid() == parent and page.file.src_uri.startswith("postmortems/2024/"):
+            converted_here.append(page.file.src_uri)
+        return original_render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", counting_render)
+    monkeypatch.chdir(root)
+    config = _started(root, tmp_path / "site")
+    with _log_lines() as lines, pytest.raises(Abort, match="4 warnings"):
+        mkdocs_build(config)
+    assert any("compose_later" in child for child in children)
+    assert len(converted_here) == 4 - len(plugin_module.chosen(range(4), plugin_module.PRERENDER_SHARE)) < 4
+    warned = [line for line in lines if line.startswith("WARNING") and "missing-runbook.md" in line]
+    assert len(warned) == 4 and len(set(warned)) == 4, warned  # one for each page, none twice
+
+
+@pytest.mark.integration
+def test_markdown_changed_by_a_later_plugin_is_converted_here(tmp_path, monkeypatch):
+    """A plugin that changes a page's Markdown after this one: the child's conversion
+    (of the Markdown before the change) is not used; every page shows the change."""
+    from mkdocs.commands.build import build as mkdocs_build
+
+    from conftest import make_project
+
+    root = make_project(tmp_path / "kb", _postmortems_with("Closing words."))
+    _forking_everywhere(monkeypatch)
+    monkeypatch.chdir(root)
+    config = _started(root, tmp_path / "site")
+
+    def later_plugin(markdown, *, page, config, files):
+        return markdown + "\n\nAdded by a later plugin.\n" if page.file.src_uri.startswith("postmortems/2024/") else markdown
+
+    config.plugins.events["page_markdown"].append(later_plugin)
+    mkdocs_build(config)
+    pages = sorted((tmp_path / "site" / "postmortems" / "2024").glob("*/index.html"))
+    assert len(pages) == 4
+    assert all("Added by a later plugin." in page.read_text(encoding="utf-8") for page in pages)
+
+
+def test_the_child_converts_only_with_extensions_named_in_the_configuration():
+    from types import SimpleNamespace
+
+    from markdown.extensions.toc import TocExtension
+
+    from postmortem_kb.plugin import prerender
+
+    assert prerender.possible(SimpleNamespace(markdown_extensions=["toc", "admonition"]))
+    assert not prerender.possible(SimpleNamespace(markdown_extensions=["toc", TocExtension()]))

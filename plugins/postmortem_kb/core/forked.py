@@ -20,8 +20,13 @@ import gc
 import os
 import pickle
 import signal
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, Generic, TypeVar
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX (nor is fork)
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 
@@ -93,3 +98,73 @@ def _reaped(pid: int) -> int:
     except ChildProcessError:
         return -1
     return status
+
+
+# A pipe holds 64 KB by default: about one page. A larger one lets a child that
+# streams run ahead of the parent instead of waiting for it to read.
+_STREAM_PIPE_BYTES = 1 << 20
+
+
+class ForkedStream(Generic[T]):
+    """The items of `items()` computed in a child process, read here one at a time.
+
+    The child sends each item as soon as it has it, so this process can use the
+    first ones while the child works on the next. If the child fails on the way,
+    `next()` returns None from there on: the caller does the missing work itself.
+    """
+
+    def __init__(self, items: Callable[[], Iterator[T]], *, fork: bool = True) -> None:
+        self._pid = 0
+        self._source: BinaryIO | None = None
+        if not fork or not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        try:
+            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _STREAM_PIPE_BYTES)
+        except (OSError, AttributeError):  # not Linux, or above the system's limit: the default size works
+            pass
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:
+            gc.disable()  # see Forked
+            os.close(read)
+            status = 1
+            try:
+                with os.fdopen(write, "wb") as out:
+                    for item in items():
+                        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+                        out.flush()
+                status = 0
+            except BaseException:  # noqa: BLE001 - the parent does the rest itself
+                pass
+            finally:
+                os._exit(status)
+        os.close(write)
+        self._pid, self._source = pid, os.fdopen(read, "rb")
+
+    def next(self) -> T | None:
+        """The child's next item; None once it has sent everything, or failed."""
+        if self._source is None:
+            return None
+        try:
+            return pickle.load(self._source)  # noqa: S301 - our own child's bytes
+        except Exception:  # noqa: BLE001 - the end, or a child that failed on the way
+            self.cancel()
+            return None
+
+    def cancel(self) -> None:
+        """Stop reading and end the child (if it is still at work)."""
+        source, self._source = self._source, None
+        if source is not None:
+            source.close()
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _reaped(pid)

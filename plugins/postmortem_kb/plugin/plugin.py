@@ -22,6 +22,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterator
 
 from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.audience import is_preview
-from ..core.forked import Forked
+from ..core.forked import ForkedStream
 from ..core.knowledge_base import PARALLEL_MIN_FILES, KnowledgeBase, ParseCache, load_knowledge_base
 from ..core.model import Postmortem
 from ..core.settings import Settings
@@ -52,6 +53,8 @@ from ..search.lean import flat_block, search_copy
 from .config import PostmortemsConfig, to_settings
 from .memo import BuildMemo, template_state
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
+from . import prerender
+from .child_log import capture_in_child
 from .writer import SHARE, PageWriter, chosen
 from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
@@ -113,9 +116,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._full_content: tuple[Page, str] | None = None
         self._early_exports: Any = None  # rendered in on_files by a large build (see _derive)
         # Issue 6: postmortem pages composed in a forked child (see _start_composing).
-        self._later: Forked[dict[str, _Composed]] | None = None
+        self._later: ForkedStream[tuple[str, _Composed | None]] | None = None
         self._later_urls: dict[str, str] = {}
-        self._later_done: dict[str, _Composed] | None = None
+        self._parallel = False  # this build may fork (set in on_files)
         # Issue 6: blocks the search indexer may read flattened (search/lean.py `flat_block`):
         # by page, the HTML they were found in and (start, end, flat copy) for each.
         self._page_flats: dict[str, tuple[str | None, ...]] = {}
@@ -221,59 +224,67 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             file.unchanged = previous.get(page.src_uri) is page
             files.append(file)
             self.generated[page.src_uri] = page
-        self._start_composing(files, parallel=alone and threading.active_count() == 1)
+        self._parallel = alone
         return files
 
-    def _start_composing(self, files: Files, *, parallel: bool) -> None:
-        """Issue 6: a large build composes the last two thirds of the postmortem
-        pages in a forked child, while MkDocs renders the first third here.
+    def _start_composing(self, config: MkDocsConfig, files: Files) -> None:
+        """Issue 6: a large build composes a share of the postmortem pages in a
+        forked child, and converts their Markdown there, while MkDocs renders
+        the others here (plugin/prerender.py).
 
-        Composing a page (its header, factors, action items and related
-        incidents, in Jinja) is about a tenth of what the page costs; the child
-        also proves which blocks Material's search indexer may read flattened
-        (`search.lean.flat_block`, about twice the composing, and it saves the
-        indexer as much here). It is done about when MkDocs reaches the pages
-        it composed (measured at 1,000: with three quarters, MkDocs waited). A page whose URL is not the one the child used,
-        or a child that fails, is composed here as usual: the Markdown is the
-        same either way.
+        The child takes the pages in the order MkDocs reads them and sends each
+        as soon as it is done. Besides composing (about a tenth of what a page
+        costs) and converting it proves which blocks Material's search indexer
+        may read flattened (`search.lean.flat_block`): that saves the indexer
+        here as much as it costs there. A page whose URL is not the one the
+        child used, or that the child did not deliver, is composed and
+        converted here as usual: the Markdown is the same either way.
         """
         self._stop_composing()
-        # `--dirty` renders only the pages that changed: a few, composed here as they come.
-        if not parallel or self.dirty or len(self.by_src) < PARALLEL_MIN_FILES:
+        # Only a build where validation could fork (`_parallel`), and not `--dirty`: it
+        # renders only the pages that changed, a few, composed here as they come.
+        if not self._parallel or self.dirty or len(self.by_src) < PARALLEL_MIN_FILES:
             return
+        if threading.active_count() != 1:  # checked again: another plugin may have started one
+            return
+        convert = prerender.possible(config)
         order = [f for f in files.documentation_pages() if f.src_uri in self.by_src]
-        later = {f.src_uri: f.url for f in order[len(order) // 3 :]}
+        later = {f.src_uri: f.url for f in chosen(order, PRERENDER_SHARE if convert else 2 / 3)}
 
-        def compose_later() -> dict[str, _Composed]:
-            composed = {}
+        def compose_later() -> Iterator[tuple[str, _Composed | None]]:
+            capture = capture_in_child()
             for src, url in later.items():
                 try:
                     markdown, blocks = self._compose(self.by_src[src], url)
-                    # The child has time to spare: it also proves which blocks the search
-                    # indexer may read flattened (the proof costs what the flattening saves).
                     flats = tuple(flat_block(b) if _FLATTEN_MIN <= len(b) and _RELATED_LIST not in b else None for b in blocks)
-                    composed[src] = (markdown, blocks, flats)
-                except Exception:  # noqa: BLE001 - left out: composed here, and reported for its own page
-                    pass
-            return composed
+                    file = files.get_file_from_path(src)
+                    rendered = prerender.render_in_child(file, markdown, config, files, capture) if convert and file else None
+                    yield src, (markdown, blocks, flats, rendered)
+                except Exception:  # noqa: BLE001 - left out: done here, and reported for its own page
+                    capture.take()
+                    yield src, None
 
         self._later_urls = later
-        # A child that fails hands over nothing: each page is then composed here when MkDocs reaches it.
-        self._later = Forked(compose_later, fallback=dict)
+        # A child that fails hands over nothing more: each page left is then done here.
+        self._later = ForkedStream(compose_later)
 
     def _composed_later(self, src: str, url: str) -> _Composed | None:
-        """The child's composition of this page, if it made one for this URL."""
+        """The child's work on this page, if it did it for this URL."""
         if self._later_urls.get(src) != url:
             return None
-        if self._later_done is None:
-            assert self._later is not None
-            self._later_done, self._later = self._later.result(), None
-        return self._later_done.pop(src, None)
+        while self._later is not None:
+            item = self._later.next()
+            if item is None:  # all sent, or the child failed
+                self._later = None
+                return None
+            if item[0] == src:  # the pages come in MkDocs' order; a page MkDocs skipped is passed
+                return item[1]
+        return None
 
     def _stop_composing(self) -> None:
         if self._later is not None:
             self._later.cancel()
-        self._later, self._later_urls, self._later_done = None, {}, None
+        self._later, self._later_urls = None, {}
         self._page_flats = {}
 
     def _compose(
@@ -352,6 +363,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     @event_priority(-1000)
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self._nav = nav
+        # The files and their URLs are final now: the child composes with them.
+        if self.config.enabled and self.settings is not None:
+            self._start_composing(config, files)
         return nav
 
     @event_priority(-1000)
@@ -383,7 +397,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         reserved = {file.dest_uri for file in files if not file.is_documentation_page()}
         reserved |= set(config.theme.static_templates) | set(config.extra_templates)
         self._writer = PageWriter(
-            chosen(pages, SHARE, reserved), config, doc_files, self._nav, env, in_child=self._in_writer_child
+            chosen(pages, SHARE, lambda page: page.file.dest_uri in reserved),
+            config, doc_files, self._nav, env, in_child=self._in_writer_child,
         )
 
     def _in_writer_child(self) -> None:
@@ -423,7 +438,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 later = self._composed_later(src, url)
                 if later is not None:
-                    markdown, blocks, self._page_flats[src] = later
+                    markdown, blocks, self._page_flats[src], rendered = later
+                    if rendered is not None:
+                        prerender.use_when_rendered(page, rendered)
                 else:
                     markdown, blocks = self._compose(pm, url)
             self.page_blocks[src] = blocks
@@ -582,8 +599,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         return server
 
 
-# A page composed in the child: its Markdown, its blocks, and their flattened copies (or None).
-_Composed = tuple[str, tuple[str, ...], tuple[str | None, ...]]
+# A page composed in the child: its Markdown, its blocks, their flattened copies (or None),
+# and its Markdown converted (None when the child may not convert).
+_Composed = tuple[str, tuple[str, ...], tuple[str | None, ...], "prerender.Rendered | None"]
+# The share of the postmortem pages the child composes and converts: it spends about
+# 6 ms on each, this process about 5.3 ms on each of its own and 0.5 ms on each of the child's.
+PRERENDER_SHARE = 0.45
 _FLATTEN_MIN = 300  # smaller blocks (a timeline entry's time) cost the indexer next to nothing
 _RELATED_LIST = 'class="pmkb-related"'  # changed by `pagefind_body` after filling: left as it is
 

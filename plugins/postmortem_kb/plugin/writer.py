@@ -25,7 +25,7 @@ import gc
 import inspect
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +34,9 @@ from mkdocs.structure.pages import Page
 from mkdocs import utils
 
 from ..core import forked
+from .child_log import capture_in_child, replay
+
+T = TypeVar("T")
 
 # The child's share of the pages. Here each of them still costs its context and
 # `on_page_context` (the search indexer: about half of what a page costs in
@@ -50,30 +53,15 @@ def _mkdocs_build_page() -> Callable[..., None] | None:
     return build_page if list(inspect.signature(build_page).parameters) == expected else None
 
 
-def chosen(pages: Sequence[Page], share: float, reserved: set[str]) -> list[Page]:
-    """Every page in `share` of the positions, spread evenly; none whose output path is
-    `reserved` (a static file or a theme template MkDocs writes before the pages)."""
+def chosen(items: Sequence[T], share: float, skip: Callable[[T], bool] = lambda item: False) -> list[T]:
+    """`share` of the items, spread evenly over the sequence (none for which `skip` is true)."""
     picked, credit = [], 0.0
-    for page in pages:
+    for item in items:
         credit += share
-        if credit >= 1.0 and page.file.dest_uri not in reserved:
-            picked.append(page)
+        if credit >= 1.0 and not skip(item):
+            picked.append(item)
             credit -= 1.0
     return picked
-
-
-class _Capture(logging.Handler):
-    """Keeps the child's log records, made picklable, for the parent to replay."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        record.msg, record.args, record.exc_info = record.getMessage(), None, None
-        self.records.append(record)
 
 
 class _SkippedHere(logging.Filter):
@@ -115,9 +103,7 @@ class PageWriter:
             # never walk what it inherited (that would copy the parent's memory).
             gc.freeze()
             gc.enable()
-            capture = _Capture()
-            logger = logging.getLogger("mkdocs")
-            logger.handlers, logger.propagate = [capture], False  # printed by the parent, once
+            capture = capture_in_child()  # printed by the parent, once
             in_child()
             for page in pages:
                 build_page(page, config, doc_files, nav, env, False, page.file.inclusion.is_excluded())
@@ -155,8 +141,7 @@ class PageWriter:
         self._release()
         records = child.result()
         if records is not None:
-            for record in records:
-                logging.getLogger(record.name).handle(record)
+            replay(records)
             return
         for page in self.pages:
             self._render_here(page)
