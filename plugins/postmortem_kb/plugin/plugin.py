@@ -114,7 +114,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.memo = BuildMemo()
         self._material_search = False
         self._full_content: tuple[Page, str] | None = None
-        self._early_exports: Any = None  # rendered in on_files by a large build (see _derive)
+        self._early_exports: Any = None  # rendered by the child that writes pages (see _start_writing)
         # Issue 6: postmortem pages composed in a forked child (see _start_composing).
         self._later: ForkedStream[tuple[str, _Composed | None]] | None = None
         self._later_urls: dict[str, str] = {}
@@ -328,12 +328,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             "published_by_id": kb.by_id,
             "context": context,
         }
-        # A large build renders the exports beside half of the pages, in the forked child.
-        early = parallel and self.config.exports and len(kb.published) >= PARALLEL_MIN_FILES
-        derived["pages"], self._early_exports = generate(
-            kb, self.renderer, self.config, context, parallel=parallel,
-            also=(lambda: render_exports(kb, config.site_url)) if early else None,
-        )
+        derived["pages"], _ = generate(kb, self.renderer, self.config, context, parallel=parallel)
         if self.is_serve:
             memo.remember(key, derived)
         return derived
@@ -396,9 +391,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Written by MkDocs before the pages (a page must overwrite them, not the reverse).
         reserved = {file.dest_uri for file in files if not file.is_documentation_page()}
         reserved |= set(config.theme.static_templates) | set(config.extra_templates)
+        kb, site_url = self.kb, config.site_url
         self._writer = PageWriter(
             chosen(pages, SHARE, lambda page: page.file.dest_uri in reserved),
             config, doc_files, self._nav, env, in_child=self._in_writer_child,
+            # That child has time to spare: it also renders the exports (written at on_post_build).
+            also=(lambda: render_exports(kb, site_url)) if self.config.exports and kb is not None else None,
         )
 
     def _in_writer_child(self) -> None:
@@ -532,7 +530,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _on_post_build_pages(self, *, config: MkDocsConfig) -> None:
         writer, self._writer = self._writer, None
         if writer is not None:
-            writer.finish()
+            self._early_exports = writer.finish()  # None if the child failed: rendered here then
 
     def _on_post_build_site(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.kb is None:

@@ -87,6 +87,7 @@ class PageWriter:
         env: Any,
         *,
         in_child: Callable[[], None] = lambda: None,
+        also: Callable[[], Any] | None = None,
         fork: bool = True,
     ) -> None:
         build_page = _mkdocs_build_page()
@@ -98,7 +99,7 @@ class PageWriter:
         self._env = env
         self._config = config
 
-        def write() -> list[logging.LogRecord]:
+        def write() -> tuple[list[logging.LogRecord], Any]:
             # The child allocates for thousands of templates: collect its garbage, but
             # never walk what it inherited (that would copy the parent's memory).
             gc.freeze()
@@ -107,9 +108,10 @@ class PageWriter:
             in_child()
             for page in pages:
                 build_page(page, config, doc_files, nav, env, False, page.file.inclusion.is_excluded())
-            return capture.records
+            extra = also() if also is not None else None
+            return capture.take(), extra
 
-        self._child: forked.Forked[list[logging.LogRecord] | None] | None = forked.Forked(
+        self._child: forked.Forked[tuple[list[logging.LogRecord], Any] | None] | None = forked.Forked(
             write, fork=fork, fallback=lambda: None
         )
         # Here, the same pages go through MkDocs' loop with an empty template
@@ -133,18 +135,21 @@ class PageWriter:
         if page.file.src_uri in self.srcs:
             self.contexts[page.file.src_uri] = context
 
-    def finish(self) -> None:
-        """Wait for the child; replay its log; if it failed, render its pages here."""
+    def finish(self) -> Any:
+        """Wait for the child; replay its log; if it failed, render its pages here.
+        Returns the result of `also()` from the child (None when it failed: the caller's to do)."""
         child, self._child = self._child, None
         if child is None:
-            return
+            return None
         self._release()
-        records = child.result()
-        if records is not None:
+        delivered = child.result()
+        if delivered is not None:
+            records, extra = delivered
             replay(records)
-            return
+            return extra
         for page in self.pages:
             self._render_here(page)
+        return None
 
     def cancel(self) -> None:
         """End the child (a failed build) without waiting for its pages."""
