@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
+import pickle
 import re
 import threading
 from collections import Counter
@@ -49,6 +50,7 @@ from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
+from ..search import presplit
 from ..search.lean import flat_block, search_copy
 from .config import PostmortemsConfig, to_settings
 from .memo import BuildMemo, template_state
@@ -127,6 +129,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._nav: Any = None
         self._writer: PageWriter | None = None
         self._index_here = True  # False in that child: the search index is collected here only
+        # Issue 6: search sections the composing child split (search/presplit.py), pickled, by page.
+        self._page_sections: dict[str, tuple[bytes, bytes]] = {}
+        self._presplit: tuple[Page, bytes] | None = None
         self._search_plugins: list[Any] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -136,6 +141,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.kb, self._site_dir = None, config.site_dir  # issue 7: no stale state in on_build_error
         self._full_content, self._nav = None, None
+        self._page_sections, self._presplit = {}, None
         self._stop_writing()
         if not self.config.enabled:
             return None
@@ -248,6 +254,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if threading.active_count() != 1:  # checked again: another plugin may have started one
             return
         convert = prerender.possible(config)
+        split = convert and self.search_copy and self._material_search and presplit.available()
         order = [f for f in files.documentation_pages() if f.src_uri in self.by_src]
         later = {f.src_uri: f.url for f in chosen(order, PRERENDER_SHARE if convert else 2 / 3)}
 
@@ -259,7 +266,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                     flats = tuple(flat_block(b) if _FLATTEN_MIN <= len(b) and _RELATED_LIST not in b else None for b in blocks)
                     file = files.get_file_from_path(src)
                     rendered = prerender.render_in_child(file, markdown, config, files, capture) if convert and file else None
-                    yield src, (markdown, blocks, flats, rendered)
+                    sections = None
+                    if rendered is not None and split:
+                        # What the indexer will read here (see _on_page_context_search_copy), split there.
+                        final = _finish(rendered.content, blocks)
+                        spans = _spans(final, blocks, flats)
+                        lean = search_copy(_with_flats(final, spans) if spans else final)
+                        sections = (presplit.digest(final), pickle.dumps(presplit.split(lean), pickle.HIGHEST_PROTOCOL))
+                    yield src, (markdown, blocks, flats, rendered, sections)
                 except Exception:  # noqa: BLE001 - left out: done here, and reported for its own page
                     capture.take()
                     yield src, None
@@ -436,9 +450,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 later = self._composed_later(src, url)
                 if later is not None:
-                    markdown, blocks, self._page_flats[src], rendered = later
+                    markdown, blocks, self._page_flats[src], rendered, sections = later
                     if rendered is not None:
                         prerender.use_when_rendered(page, rendered)
+                    if sections is not None:
+                        self._page_sections[src] = sections
                 else:
                     markdown, blocks = self._compose(pm, url)
             self.page_blocks[src] = blocks
@@ -464,7 +480,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             blocks = self.page_blocks.pop(page.file.src_uri, ())
 
             def finish() -> str:
-                return pagefind_body(fill_blocks(scrub_html(mark_timeline(html_text)), blocks))
+                return _finish(html_text, blocks)
 
             if self.is_serve:  # issue 6: the same HTML and blocks as last time give the same page
                 return self.memo.finish_content(page.file.src_uri, html_text, blocks, finish)
@@ -492,15 +508,36 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if src in self.by_src or (generated is not None and src == urls.src_uri(urls.LESSONS)):
             html = page.content
             flat = self._flat_spans.pop(src, None)
-            if flat is not None and flat[0] is html:  # unchanged since on_page_content
-                html = _with_flats(html, flat[1])
-            lean = self.memo.search_copy(src, html, search_copy) if self.is_serve else search_copy(html)
+            split = self._page_sections.pop(src, None)
+            index = self._material_index()
+            if split is not None and index is not None and presplit.digest(html) == split[0]:
+                # Split by the child from this very HTML: the indexer takes its sections.
+                presplit.install(index, self._take_sections)
+                self._presplit, lean = (page, split[1]), ""
+            else:
+                if flat is not None and flat[0] is html:  # unchanged since on_page_content
+                    html = _with_flats(html, flat[1])
+                lean = self.memo.search_copy(src, html, search_copy) if self.is_serve else search_copy(html)
         elif generated is not None and (page.meta.get("search") or {}).get("exclude"):
             lean = ""  # not indexed: the indexer only strips attributes, done on the full page below
         else:
             return context
         self._full_content, page.content = (page, page.content), lean
         return context
+
+    def _material_index(self) -> Any:
+        """Material's search index (made in its plugin's on_config), if Material's search is on."""
+        for plugin in self._search_plugins:
+            if type(plugin).__module__.startswith("material.plugins.search"):
+                return getattr(plugin, "search_index", None)
+        return None
+
+    def _take_sections(self, page: Page) -> list[Any] | None:
+        """For the indexer: the child's sections of this page, if it is the page they were kept for."""
+        if self._presplit is None or self._presplit[0] is not page:
+            return None
+        sections, self._presplit = self._presplit[1], None
+        return pickle.loads(sections)  # noqa: S301 - our own child's bytes
 
     @event_priority(-1)
     def _on_page_context_restore(
@@ -535,7 +572,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _on_post_build_site(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.kb is None:
             return
-        self._flat_spans = {}
+        self._flat_spans, self._page_sections, self._presplit = {}, {}, None
         if self.config.exports:
             exports = self.memo.derived.get("exports") if self.memo.reused else self._early_exports
             self._early_exports = None
@@ -561,7 +598,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return
         # Issue 6: nothing from a failed build is reused by the next one.
         self.memo, self.generated, self._full_content, self._early_exports = BuildMemo(), {}, None, None
-        self._flat_spans = {}
+        self._flat_spans, self._page_sections, self._presplit = {}, {}, None
         self._stop_composing()
         self._stop_writing()
         emptied = False
@@ -598,13 +635,21 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
 
 # A page composed in the child: its Markdown, its blocks, their flattened copies (or None),
-# and its Markdown converted (None when the child may not convert).
-_Composed = tuple[str, tuple[str, ...], tuple[str | None, ...], "prerender.Rendered | None"]
+# its Markdown converted (None when the child may not convert), and its search sections.
+_Composed = tuple[
+    str, tuple[str, ...], tuple[str | None, ...], "prerender.Rendered | None",
+    tuple[bytes, bytes] | None,  # the search sections: digest of the page, pickled sections
+]
 # The share of the postmortem pages the child composes and converts: it spends about
 # 6 ms on each, this process about 5.3 ms on each of its own and 0.5 ms on each of the child's.
-PRERENDER_SHARE = 0.45
+PRERENDER_SHARE = 0.38
 _FLATTEN_MIN = 300  # smaller blocks (a timeline entry's time) cost the indexer next to nothing
 _RELATED_LIST = 'class="pmkb-related"'  # changed by `pagefind_body` after filling: left as it is
+
+
+def _finish(html_text: str, blocks: tuple[str, ...]) -> str:
+    """A postmortem page's final HTML from its converted Markdown (see on_page_content)."""
+    return pagefind_body(fill_blocks(scrub_html(mark_timeline(html_text)), blocks))
 
 
 def _spans(html: str, blocks: tuple[str, ...], flats: tuple[str | None, ...]) -> list[tuple[int, int, str]]:

@@ -41,7 +41,7 @@ T = TypeVar("T")
 # The child's share of the pages. Here each of them still costs its context and
 # `on_page_context` (the search indexer: about half of what a page costs in
 # this loop); the child skips the indexing. Measured at 1,000: see BENCHMARKS.md.
-SHARE = 0.75
+SHARE = 0.68
 
 
 def _mkdocs_build_page() -> Callable[..., None] | None:
