@@ -140,6 +140,10 @@ def _forking_everywhere(monkeypatch) -> list[str]:
     monkeypatch.setattr(forked_module, "Forked", Spy)  # knowledge_base imports it when it forks
     # Idle threads other tests leave behind (local web servers) would keep the plugin in one process.
     monkeypatch.setattr(plugin_module.threading, "active_count", lambda: 1)
+    # The test process grows with the tests it ran; the writer's memory limit is for builds.
+    from postmortem_kb.plugin import writer
+
+    monkeypatch.setattr(writer, "_peak_rss_mb", lambda: 0.0)
     return children
 
 
@@ -387,6 +391,21 @@ def test_no_writer_child_when_another_plugin_post_processes_pages(tmp_path):
     assert PageWriter.possible(config, plugin)
     config.plugins.events["post_page"].append(lambda output, **kwargs: output.upper())
     assert not PageWriter.possible(config, plugin)
+
+
+def test_no_writer_child_past_the_memory_limit(tmp_path, monkeypatch):
+    """A child copies part of a large process (measured 565 MB at 10,000): past the limit, none."""
+    from conftest import make_project, valid_text
+    from mkdocs.config import load_config
+
+    from postmortem_kb.plugin import writer
+
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["postmortems"]
+    assert 0 < writer._peak_rss_mb() < writer.MEMORY_LIMIT_MB
+    monkeypatch.setattr(writer, "_peak_rss_mb", lambda: writer.MEMORY_LIMIT_MB + 1.0)
+    assert not writer.PageWriter.possible(config, plugin)
 
 
 @pytest.mark.integration

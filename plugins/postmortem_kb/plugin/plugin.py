@@ -15,6 +15,7 @@ Event by event:
 from __future__ import annotations
 
 import dataclasses
+import gc
 import html
 import os
 import pickle
@@ -259,6 +260,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         later = {f.src_uri: f.url for f in chosen(order, PRERENDER_SHARE if convert else 2 / 3)}
 
         def compose_later() -> Iterator[tuple[str, _Composed | None]]:
+            # Converting Markdown leaves reference cycles (each Markdown instance and its
+            # processors): collect them, but never walk what the child inherited (that would
+            # copy the parent's memory page by page). Measured at 10,000: 350 MB without this.
+            gc.freeze()
+            gc.enable()
             capture = capture_in_child()
             for src, url in later.items():
                 try:
