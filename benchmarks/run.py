@@ -517,7 +517,7 @@ def render(results: list[dict], meta: dict) -> str:
         "1-6 action items; all pass `postmortem check` with zero errors (verified every run).",
         "",
         "Memory: *RSS* is the peak of the largest process (wait4); *all* is the peak of the build's processes",
-        "together (it forks children to validate, generate and compose pages), as PSS sampled every 0.25 s, so pages a",
+        "together (it forks children to validate, generate, compose, convert and write pages), as PSS sampled every 0.25 s, so pages a",
         "child shares with its parent count once.",
         "",
         "| N | check (cold / cache) | check RSS | plugin build | plugin memory (RSS / all) | baseline build | baseline RSS | ratio | site (plugin / baseline) | search_index.json (plugin / baseline) |",

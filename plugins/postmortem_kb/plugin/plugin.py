@@ -7,9 +7,17 @@ Event by event:
 - `on_config`: validate options into `Settings`; find the templates; add CSS.
 - `on_files` (late): validate every postmortem; log every finding; add the
   published postmortems and the generated pages as files, outside the nav.
+- `on_nav` (last): a large build forks the child that composes, converts and
+  splits a share of the postmortem pages (`prerender.py`, `search/presplit.py`).
 - `on_page_read_source` / `on_page_markdown`: serve a postmortem's body (MkDocs
   never parses its YAML itself) and weave in the rendered header and blocks.
-- `on_page_content`: mark the timeline; `on_page_context`: expose the record.
+- `on_page_content`: mark the timeline and fill the blocks.
+- `on_env` (last): a large build forks the child that writes a share of the
+  pages (`writer.py`).
+- `on_page_context`: the lighter copy for Material's indexer, and back; expose
+  the record; keep the context of a page the child writes.
+- `on_post_build`: first wait for that child, then write the exports and run
+  Pagefind.
 """
 
 from __future__ import annotations
