@@ -393,6 +393,51 @@ def test_no_writer_child_when_another_plugin_post_processes_pages(tmp_path):
     assert not PageWriter.possible(config, plugin)
 
 
+def test_no_writer_child_when_another_plugin_reads_the_page_context(tmp_path):
+    """The child runs `on_page_context` again for its pages: only for handlers known to
+    do nothing twice (this plugin's and the search plugins')."""
+    from conftest import make_project, valid_text
+    from mkdocs.config import load_config
+
+    from postmortem_kb.plugin.writer import PageWriter
+
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["postmortems"]
+    assert PageWriter.possible(config, plugin)
+    config.plugins.events["page_context"].append(lambda context, **kwargs: context)
+    assert not PageWriter.possible(config, plugin)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc (Linux)")
+def test_a_child_does_not_outlive_a_parent_killed_without_cleanup(tmp_path):
+    """A parent ended by a signal only it gets (a CI timeout) leaves no child writing on."""
+    import time
+
+    pidfile = tmp_path / "pid"
+    middle = os.fork()
+    if middle == 0:  # the parent to be killed
+        try:
+            child = Forked(lambda: time.sleep(30))
+            pidfile.write_text(str(child._pid))
+        finally:
+            os._exit(0)  # no cleanup, as after SIGKILL
+    os.waitpid(middle, 0)
+    pid = int(pidfile.read_text())
+
+    def alive() -> bool:
+        try:
+            status = open(f"/proc/{pid}/status").read()
+        except OSError:
+            return False
+        return "State:\tZ" not in status  # a zombie waiting for init is dead
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive()
+
+
 def test_no_writer_child_past_the_memory_limit(tmp_path, monkeypatch):
     """A child copies part of a large process (measured 565 MB at 10,000): past the limit, none."""
     from conftest import make_project, valid_text

@@ -20,6 +20,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, Generic, TypeVar
 
@@ -41,6 +42,7 @@ class Forked(Generic[T]):
         if not fork or not hasattr(os, "fork"):
             return
         read, write = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:  # no memory for it, too many processes: run it here later
@@ -50,7 +52,7 @@ class Forked(Generic[T]):
         if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
             # No collections: they would write to every object inherited from the
             # parent and so copy its memory page by page (the child is short-lived).
-            gc.disable()
+            _in_child(parent)
             os.close(read)
             status = 1
             try:
@@ -67,14 +69,19 @@ class Forked(Generic[T]):
     def result(self) -> T:
         """The child's result, or the work done here if the child did not deliver it."""
         if self._pid:
-            pid, self._pid = self._pid, 0
-            delivered = False
-            with os.fdopen(self._read, "rb") as source:
-                try:
-                    value = pickle.load(source)  # noqa: S301 - our own child's bytes, read as they come
-                    delivered = True
-                except Exception:  # noqa: BLE001 - truncated: the child failed on the way
-                    pass
+            pid, delivered = self._pid, False
+            try:
+                with os.fdopen(self._read, "rb") as source:
+                    try:
+                        value = pickle.load(source)  # noqa: S301 - our own child's bytes, read as they come
+                        delivered = True
+                    except Exception:  # noqa: BLE001 - truncated: the child failed on the way
+                        pass
+            except BaseException:  # Ctrl-C while waiting: end the child, leave no zombie
+                self._pid = 0
+                _end(pid)
+                raise
+            self._pid = 0
             if _reaped(pid) == 0 and delivered:
                 return value
         return self._fn()
@@ -84,11 +91,35 @@ class Forked(Generic[T]):
         if self._pid:
             pid, self._pid = self._pid, 0
             os.close(self._read)  # a child still writing gets a broken pipe and leaves
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            _reaped(pid)
+            _end(pid)
+
+
+def _end(pid: int) -> None:
+    """Kill the child and reap it."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _reaped(pid)
+
+
+def _in_child(parent: int) -> None:
+    """First thing in a child: no garbage collection (see Forked), and no life after the parent.
+
+    A parent killed by a signal only it receives (a CI timeout's SIGTERM, the
+    out-of-memory killer) runs no cleanup: on Linux the child is then killed
+    too, instead of writing into a site folder the next build may be using.
+    """
+    gc.disable()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent was gone before that took effect
+        os._exit(1)
 
 
 def _reaped(pid: int) -> int:
@@ -119,10 +150,12 @@ class ForkedStream(Generic[T]):
         if not fork or not hasattr(os, "fork"):
             return
         read, write = os.pipe()
-        try:
-            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _STREAM_PIPE_BYTES)
-        except (OSError, AttributeError):  # not Linux, or above the system's limit: the default size works
-            pass
+        if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux only
+            try:
+                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _STREAM_PIPE_BYTES)
+            except OSError:  # above the system's limit: the default size works
+                pass
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -130,7 +163,7 @@ class ForkedStream(Generic[T]):
             os.close(write)
             return
         if pid == 0:
-            gc.disable()  # see Forked
+            _in_child(parent)  # see Forked
             os.close(read)
             status = 1
             try:
@@ -163,8 +196,4 @@ class ForkedStream(Generic[T]):
             source.close()
         if self._pid:
             pid, self._pid = self._pid, 0
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            _reaped(pid)
+            _end(pid)

@@ -65,7 +65,7 @@ from .config import PostmortemsConfig, to_settings
 from .memo import BuildMemo, template_state
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
 from . import prerender
-from .child_log import capture_in_child
+from .child_log import capture_in_child, replay
 from .writer import SHARE, PageWriter, chosen
 from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
@@ -278,6 +278,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 try:
                     markdown, blocks = self._compose(self.by_src[src], url)
                     flats = tuple(flat_block(b) if _FLATTEN_MIN <= len(b) and _RELATED_LIST not in b else None for b in blocks)
+                    composing = capture.take()  # logged here when MkDocs reaches the page's Markdown
                     file = files.get_file_from_path(src)
                     rendered = prerender.render_in_child(file, markdown, config, files, capture) if convert and file else None
                     sections = None
@@ -287,7 +288,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                         spans = _spans(final, blocks, flats)
                         lean = search_copy(_with_flats(final, spans) if spans else final)
                         sections = (presplit.digest(final), pickle.dumps(presplit.split(lean), pickle.HIGHEST_PROTOCOL))
-                    yield src, (markdown, blocks, flats, rendered, sections)
+                    yield src, (markdown, blocks, flats, rendered, sections, composing)
                 except Exception:  # noqa: BLE001 - left out: done here, and reported for its own page
                     capture.take()
                     yield src, None
@@ -464,7 +465,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 later = self._composed_later(src, url)
                 if later is not None:
-                    markdown, blocks, self._page_flats[src], rendered, sections = later
+                    markdown, blocks, self._page_flats[src], rendered, sections, composing = later
+                    replay(composing)
                     if rendered is not None:
                         prerender.use_when_rendered(page, rendered)
                     if sections is not None:
@@ -649,10 +651,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
 
 # A page composed in the child: its Markdown, its blocks, their flattened copies (or None),
-# its Markdown converted (None when the child may not convert), and its search sections.
+# its Markdown converted (None when the child may not convert), its search sections, its log.
 _Composed = tuple[
     str, tuple[str, ...], tuple[str | None, ...], "prerender.Rendered | None",
     tuple[bytes, bytes] | None,  # the search sections: digest of the page, pickled sections
+    list[Any],  # what composing it logged
 ]
 # The share of the postmortem pages the child composes and converts: it spends about
 # 6 ms on each, this process about 5.3 ms on each of its own and 0.5 ms on each of the child's.

@@ -14,7 +14,9 @@ The result is used only if the page's Markdown is the one the child
 converted: a plugin that changes it after this one gets a conversion here.
 The child converts only when every Markdown extension is named in the
 configuration: an extension object a plugin added may keep state (autorefs
-records anchors), and that state would stay in the child.
+records anchors), and that state would stay in the child. Functions given in
+`mdx_configs` (a custom fence, a slug function) run in the child for its
+pages: one that keeps state from page to page would see only those pages.
 """
 
 from __future__ import annotations
@@ -49,10 +51,10 @@ def possible(config: MkDocsConfig) -> bool:
 
 
 def render_in_child(file: File, markdown: str, config: MkDocsConfig, files: Files, capture: Capture) -> Rendered:
-    """In the child: convert one page's Markdown exactly as MkDocs would here."""
+    """In the child: convert one page's Markdown exactly as MkDocs would here
+    (take what `capture` holds from before first: the records are the conversion's)."""
     page = file.page if file.page is not None else Page(None, file, config)  # the child's copy
     page.markdown = markdown
-    capture.take()
     Page.render(page, config, files)
     links = page.links_to_anchors
     return Rendered(

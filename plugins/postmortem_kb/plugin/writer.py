@@ -16,7 +16,13 @@ logs "Page skipped" at info level; that line is dropped for these pages.
 Whatever goes wrong in the child (an exception, a crash, no fork), the pages
 are rendered here instead, at `on_post_build`, from the contexts the plugins
 returned for them. The child's log records are replayed here, so a strict
-build counts its warnings and an error names its page.
+build counts its warnings and an error names its page; they come after the
+pages MkDocs went through here (the same lines, in a later place), and an
+error in a template stops the build there rather than at its page.
+
+The child runs `on_page_context` for its pages again (MkDocs' `_build_page`
+does), so it is forked only when every handler of that event is this
+plugin's or a search plugin's, whose indexing is switched off in the child.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import gc
 import inspect
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -61,6 +68,10 @@ def _peak_rss_mb() -> float:
         return 0.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / (1024 * 1024)  # KB on Linux, bytes on macOS
+
+
+# Plugins whose `on_page_context` only indexes the page for search.
+_SEARCH_PLUGINS = ("material.plugins.search", "mkdocs.contrib.search")
 
 
 def _mkdocs_build_page() -> Callable[..., None] | None:
@@ -114,7 +125,6 @@ class PageWriter:
         self.pages = pages
         self.srcs = {page.file.src_uri for page in pages}
         self.contexts: dict[str, dict[str, Any]] = {}
-        self._templates: dict[str, str | None] = {page.file.src_uri: page.meta.get("template") for page in pages}
         self._env = env
         self._config = config
 
@@ -135,22 +145,42 @@ class PageWriter:
         self._child: forked.Forked[tuple[list[logging.LogRecord], Any] | None] | None = forked.Forked(
             write, fork=fork, fallback=lambda: None
         )
-        # Here, the same pages go through MkDocs' loop with an empty template
-        # (a copy of `meta`: the child's pages keep theirs, whatever the fork shares).
-        empty = env.from_string("")
-        for page in pages:
-            page.meta = {**page.meta, "template": empty}
         self._filter = _SkippedHere(self.srcs)
-        logging.getLogger(mkdocs_build.__name__).addFilter(self._filter)
+        try:
+            # Here, the same pages go through MkDocs' loop with an empty template. MkDocs
+            # asks for a page's template right after making it the current page; `meta`
+            # stays as it is, for the plugins that read it.
+            empty, srcs, get_template = env.from_string(""), self.srcs, env.get_template
+
+            def template_here(name: Any, *args: Any, **kwargs: Any) -> Any:
+                page = getattr(config, "_current_page", None)
+                if page is not None and page.file.src_uri in srcs and not args and not kwargs:
+                    return empty
+                return get_template(name, *args, **kwargs)
+
+            env.get_template = template_here
+            logging.getLogger(mkdocs_build.__name__).addFilter(self._filter)
+        except BaseException:
+            self.cancel()
+            raise
 
     @staticmethod
     def possible(config: MkDocsConfig, own: object) -> bool:
         """Whether pages can be written elsewhere: MkDocs' page builder is the known one,
         no other plugin post-processes page output (here it would get empty pages), and
         this process is small enough for a child to copy part of it (see MEMORY_LIMIT_MB)."""
-        if _mkdocs_build_page() is None or _peak_rss_mb() > MEMORY_LIMIT_MB:
+        if not hasattr(os, "fork") or _mkdocs_build_page() is None or _peak_rss_mb() > MEMORY_LIMIT_MB:
             return False
-        return all(getattr(handler, "__self__", None) is own for handler in config.plugins.events["post_page"])
+        if any(getattr(handler, "__self__", None) is not own for handler in config.plugins.events["post_page"]):
+            return False
+        # The child runs `on_page_context` for its pages too (MkDocs' `_build_page` does): only
+        # where that runs nothing twice that matters (no log line, no side effect), i.e. only
+        # this plugin and the search plugins (whose indexing is switched off in the child).
+        return all(
+            getattr(handler, "__self__", None) is own
+            or type(getattr(handler, "__self__", None)).__module__.startswith(_SEARCH_PLUGINS)
+            for handler in config.plugins.events["page_context"]
+        )
 
     def keep(self, page: Page, context: dict[str, Any]) -> None:
         """The context the plugins returned for one of the child's pages (for the fallback)."""
@@ -182,11 +212,7 @@ class PageWriter:
 
     def _release(self) -> None:
         logging.getLogger(mkdocs_build.__name__).removeFilter(self._filter)
-        for page in self.pages:  # as it was, with whatever the plugins added to it since
-            template = self._templates[page.file.src_uri]
-            page.meta = {**page.meta, "template": template}
-            if template is None:
-                del page.meta["template"]
+        self._env.__dict__.pop("get_template", None)  # the environment's own method again
 
     def _render_here(self, page: Page) -> None:
         """What MkDocs' `_build_page` does after `on_page_context`, with the context kept."""
@@ -197,10 +223,12 @@ class PageWriter:
         config._current_page = page
         page.active = True
         try:
-            output = self._env.get_template(self._templates[src] or "main.html").render(context)
+            output = self._env.get_template(page.meta.get("template", "main.html")).render(context)
             output = config.plugins.on_post_page(output, page=page, config=config)
             if output.strip():
                 utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+            else:
+                logging.getLogger(mkdocs_build.__name__).info(f"Page skipped: '{src}'. Generated empty output.")
         except Exception as exc:  # reported as MkDocs reports it
             message = f"Error building page '{src}':"
             if not isinstance(exc, BuildError):
