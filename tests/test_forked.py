@@ -201,17 +201,7 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_take_sections", counting_take)
     written_there = _count_pages_written_in_child(monkeypatch)
-    from mkdocs.structure.pages import Page
-
-    converted_here: list[str] = []
-    original_render = Page.render
-
-    def counting_render(page, config, files):
-        if os.getpid() == parent and page.file.src_uri.startswith("postmortems/"):
-            converted_here.append(page.file.src_uri)
-        return original_render(page, config, files)
-
-    monkeypatch.setattr(Page, "render", counting_render)
+    converted_here = _pages_converted_here(monkeypatch, "postmortems/")
     monkeypatch.chdir(root)
     config = _started(root, tmp_path / "forked")
     with _log_lines() as lines:
@@ -236,6 +226,21 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
     a, b = digests(tmp_path / "serial"), digests(tmp_path / "forked")
     assert a.keys() == b.keys()
     assert not sorted(rel for rel in a if a[rel] != b[rel])
+
+
+def _pages_converted_here(monkeypatch, prefix: str) -> list[str]:
+    """A list, filled as pages under `prefix` have their Markdown converted by MkDocs in this process."""
+    from mkdocs.structure.pages import Page
+
+    converted, parent, original = [], os.getpid(), Page.render
+
+    def counting_render(page, config, files):
+        if os.getpid() == parent and page.file.src_uri.startswith(prefix):
+            converted.append(page.file.src_uri)
+        return original(page, config, files)
+
+    monkeypatch.setattr(Page, "render", counting_render)
+    return converted
 
 
 def _count_pages_written_in_child(monkeypatch):
@@ -576,21 +581,11 @@ def test_a_broken_link_in_a_page_converted_in_the_child_warns_here_once(tmp_path
 
     from conftest import make_project
 
-    from mkdocs.structure.pages import Page
-
     from postmortem_kb.plugin import plugin as plugin_module
 
     root = make_project(tmp_path / "kb", _postmortems_with("See [the runbook](missing-runbook.md)."))
     children = _forking_everywhere(monkeypatch)
-    parent, converted_here = os.getpid(), []
-    original_render = Page.render
-
-    def counting_render(page, config, files):
-        if os.getpid() == parent and page.file.src_uri.startswith("postmortems/2024/"):
-            converted_here.append(page.file.src_uri)
-        return original_render(page, config, files)
-
-    monkeypatch.setattr(Page, "render", counting_render)
+    converted_here = _pages_converted_here(monkeypatch, "postmortems/2024/")
     monkeypatch.chdir(root)
     config = _started(root, tmp_path / "site")
     with _log_lines() as lines, pytest.raises(Abort, match="4 warnings"):

@@ -39,32 +39,9 @@ class Forked(Generic[T]):
         self._fn = fallback or fn
         self._pid = 0
         self._read = -1
-        if not fork or not hasattr(os, "fork"):
-            return
-        read, write = os.pipe()
-        parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:  # no memory for it, too many processes: run it here later
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
-            # No collections: they would write to every object inherited from the
-            # parent and so copy its memory page by page (the child is short-lived).
-            _in_child(parent)
-            os.close(read)
-            status = 1
-            try:
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(fn(), out, protocol=pickle.HIGHEST_PROTOCOL)
-                status = 0
-            except BaseException:  # noqa: BLE001 - the parent does the work again
-                pass
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._read = pid, read
+        started = _fork(lambda out: pickle.dump(fn(), out, protocol=pickle.HIGHEST_PROTOCOL)) if fork else None
+        if started is not None:
+            self._pid, self._read = started
 
     def result(self) -> T:
         """The child's result, or the work done here if the child did not deliver it."""
@@ -94,6 +71,44 @@ class Forked(Generic[T]):
             _end(pid)
 
 
+def _fork(send: Callable[[BinaryIO], None], *, pipe_bytes: int = 0) -> tuple[int, int] | None:
+    """Fork a child that runs `send(pipe)` and leaves; (its pid, the pipe's reading end) here.
+
+    None when there is no child (no fork on this platform, no memory for one):
+    the caller then does the work itself. The child leaves without running this
+    process's exit handlers, with status 0 only if `send` returned.
+    """
+    if not hasattr(os, "fork"):
+        return None
+    read, write = os.pipe()
+    if pipe_bytes and fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux only
+        try:
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, pipe_bytes)
+        except OSError:  # above the system's limit: the default size works
+            pass
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory for it, too many processes
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:
+        _in_child(parent)
+        os.close(read)
+        status = 1
+        try:
+            with os.fdopen(write, "wb") as out:
+                send(out)
+            status = 0
+        except BaseException:  # noqa: BLE001 - the parent does the work itself
+            pass
+        finally:
+            os._exit(status)
+    os.close(write)
+    return pid, read
+
+
 def _end(pid: int) -> None:
     """Kill the child and reap it."""
     try:
@@ -104,7 +119,11 @@ def _end(pid: int) -> None:
 
 
 def _in_child(parent: int) -> None:
-    """First thing in a child: no garbage collection (see Forked), and no life after the parent.
+    """First thing in a child: no garbage collection, and no life after the parent.
+
+    No collections: they would write to every object inherited from the parent
+    and so copy its memory page by page (a child that allocates a lot turns
+    them back on after `gc.freeze()`).
 
     A parent killed by a signal only it receives (a CI timeout's SIGTERM, the
     out-of-memory killer) runs no cleanup: on Linux the child is then killed
@@ -147,37 +166,14 @@ class ForkedStream(Generic[T]):
     def __init__(self, items: Callable[[], Iterator[T]], *, fork: bool = True) -> None:
         self._pid = 0
         self._source: BinaryIO | None = None
-        if not fork or not hasattr(os, "fork"):
-            return
-        read, write = os.pipe()
-        if fcntl is not None and hasattr(fcntl, "F_SETPIPE_SZ"):  # Linux only
-            try:
-                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _STREAM_PIPE_BYTES)
-            except OSError:  # above the system's limit: the default size works
-                pass
-        parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            return
-        if pid == 0:
-            _in_child(parent)  # see Forked
-            os.close(read)
-            status = 1
-            try:
-                with os.fdopen(write, "wb") as out:
-                    for item in items():
-                        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
-                        out.flush()
-                status = 0
-            except BaseException:  # noqa: BLE001 - the parent does the rest itself
-                pass
-            finally:
-                os._exit(status)
-        os.close(write)
-        self._pid, self._source = pid, os.fdopen(read, "rb")
+        def send(out: BinaryIO) -> None:
+            for item in items():
+                pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+                out.flush()
+
+        started = _fork(send, pipe_bytes=_STREAM_PIPE_BYTES) if fork else None
+        if started is not None:
+            self._pid, self._source = started[0], os.fdopen(started[1], "rb")
 
     def next(self) -> T | None:
         """The child's next item; None once it has sent everything, or failed."""

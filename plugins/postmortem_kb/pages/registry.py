@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from ..core.forked import Forked
 from ..core.knowledge_base import PARALLEL_MIN_FILES, KnowledgeBase
@@ -23,30 +23,14 @@ from .trends import trends_pages
 # 0.60 s; at 10,000: 5.6 s and 5.1 s.
 _BESIDE = frozenset({"categories", "trends", "action items"})
 
-T = TypeVar("T")
-
-
 def generate_pages(
     kb: KnowledgeBase, renderer: Renderer, options: Any, ctx: Context | None = None, *, parallel: bool = False
 ) -> list[GeneratedPage]:
-    """Every generated page, always in the same order and with the same content."""
-    return generate(kb, renderer, options, ctx, parallel=parallel)[0]
+    """Every generated page, always in the same order and with the same content.
 
-
-def generate(
-    kb: KnowledgeBase,
-    renderer: Renderer,
-    options: Any,
-    ctx: Context | None = None,
-    *,
-    parallel: bool = False,
-    also: Callable[[], T] | None = None,
-) -> tuple[list[GeneratedPage], T | None]:
-    """The generated pages, and the result of `also()` (None without it).
-
-    `parallel`: for a large knowledge base, part of the pages and `also` are
-    computed in a forked child (see `core.forked`); only when this process
-    has a single thread. The results are the same either way.
+    `parallel`: for a large knowledge base, part of the pages are generated in
+    a forked child (see `core.forked`); only when this process has a single
+    thread. The pages are the same either way.
     """
     # Every generated page shares one computed context (pass the build's own).
     ctx = ctx or build_context(kb, renderer, options)
@@ -61,17 +45,13 @@ def generate(
         ("search", lambda: [search_page()] if getattr(options, "pagefind", False) else []),
     ]
     if not parallel or len(kb.published) < PARALLEL_MIN_FILES:
-        return [page for _, step in steps for page in step()], also() if also is not None else None
+        return [page for _, step in steps for page in step()]
 
-    def beside() -> tuple[list[list[GeneratedPage]], T | None]:
-        return [step() for name, step in steps if name in _BESIDE], also() if also is not None else None
-
-    child = Forked(beside)
+    child = Forked(lambda: [step() for name, step in steps if name in _BESIDE])
     try:
         here = {name: step() for name, step in steps if name not in _BESIDE}
     except BaseException:
         child.cancel()
         raise
-    pages, extra = child.result()
-    away = dict(zip([name for name, _ in steps if name in _BESIDE], pages, strict=True))
-    return [page for name, _ in steps for page in (away[name] if name in _BESIDE else here[name])], extra
+    away = dict(zip([name for name, _ in steps if name in _BESIDE], child.result(), strict=True))
+    return [page for name, _ in steps for page in (away[name] if name in _BESIDE else here[name])]

@@ -53,7 +53,7 @@ from ..pages.lessons import lessons_page
 from ..pages.home import MARKER as HOME_MARKER
 from ..pages.home import overview_block
 from ..pages.context import Context, build_context
-from ..pages.registry import generate
+from ..pages.registry import generate_pages
 from ..render import urls
 from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
@@ -66,7 +66,7 @@ from .memo import BuildMemo, template_state
 from .reliability import closing_line, empty_site_dir, keep_last_good  # issue 7
 from . import prerender
 from .child_log import capture_in_child, replay
-from .writer import SHARE, PageWriter, chosen
+from .writer import SEARCH_PLUGIN_MODULES, SHARE, PageWriter, chosen
 from ..render.sanitize import neutralise_markdown, scrub_html  # issue 7
 
 log = get_plugin_logger(__name__)
@@ -169,7 +169,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.renderer = Renderer(dirs)
         self._search_plugins = [
             p for p in config.plugins.values()
-            if type(p).__module__.startswith(("material.plugins.search", "mkdocs.contrib.search"))
+            if type(p).__module__.startswith(SEARCH_PLUGIN_MODULES)
         ]
         self._material_search = any(
             type(p).__module__.startswith("material.plugins.search") for p in config.plugins.values()
@@ -357,7 +357,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             "published_by_id": kb.by_id,
             "context": context,
         }
-        derived["pages"], _ = generate(kb, self.renderer, self.config, context, parallel=parallel)
+        derived["pages"] = generate_pages(kb, self.renderer, self.config, context, parallel=parallel)
         if self.is_serve:
             memo.remember(key, derived)
         return derived
@@ -525,7 +525,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             html = page.content
             flat = self._flat_spans.pop(src, None)
             split = self._page_sections.pop(src, None)
-            index = self._material_index()
+            index = self._material_index() if split is not None else None
             if split is not None and index is not None and presplit.digest(html) == split[0]:
                 # Split by the child from this very HTML: the indexer takes its sections.
                 presplit.install(index, self._take_sections)

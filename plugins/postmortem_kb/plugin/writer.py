@@ -71,7 +71,7 @@ def _peak_rss_mb() -> float:
 
 
 # Plugins whose `on_page_context` only indexes the page for search.
-_SEARCH_PLUGINS = ("material.plugins.search", "mkdocs.contrib.search")
+SEARCH_PLUGIN_MODULES = ("material.plugins.search", "mkdocs.contrib.search")
 
 
 def _mkdocs_build_page() -> Callable[..., None] | None:
@@ -178,7 +178,7 @@ class PageWriter:
         # this plugin and the search plugins (whose indexing is switched off in the child).
         return all(
             getattr(handler, "__self__", None) is own
-            or type(getattr(handler, "__self__", None)).__module__.startswith(_SEARCH_PLUGINS)
+            or type(getattr(handler, "__self__", None)).__module__.startswith(SEARCH_PLUGIN_MODULES)
             for handler in config.plugins.events["page_context"]
         )
 
