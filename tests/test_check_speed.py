@@ -185,6 +185,52 @@ def test_the_parse_cache_works_with_worker_processes(mixed: Path) -> None:
     assert _summary(again) == _summary(first) == _summary(load_knowledge_base(mixed, SETTINGS, now=NOW))
 
 
+@pytest.mark.parametrize("count", [1, 7, 300, 1_000, 10_000])
+def test_chunks_cover_every_file_once_and_shrink_where_the_processes_meet(count: int) -> None:
+    unclaimed = kb_module._Unclaimed(count, 2)
+    front: list[tuple[int, int]] = []
+    back: list[tuple[int, int]] = []
+    while unclaimed:  # the worker and this process, in turns
+        front.append(unclaimed.front())
+        if unclaimed:
+            back.append(unclaimed.back())
+    chunks = sorted(front + back)
+    assert chunks[0][0] == 0 and chunks[-1][1] == count
+    assert all(a[1] == b[0] and a[0] < a[1] for a, b in zip(chunks, chunks[1:]))
+    sizes = [end - start for start, end in front]
+    assert sizes == sorted(sizes, reverse=True) or count < 10
+    assert max(sizes) <= kb_module._CHUNK_MAX
+    if count >= 1_000:  # the last chunks are a few files: no long wait at the end
+        assert front[-1][1] - front[-1][0] <= kb_module._CHUNK_MIN
+
+
+def test_a_worker_that_dies_mid_check_leaves_its_chunks_here(mixed: Path, monkeypatch, tmp_path: Path) -> None:
+    import os
+
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=False)
+    parent = os.getpid()
+    original = kb_module.check_file  # patched, not `_check_chunk`: the pool pickles that by name
+    in_worker: list[str] = []
+    here: list[str] = []
+
+    def dies_in_the_worker_after_ten_files(root, rel, *args, **kwargs):
+        if os.getpid() != parent:
+            in_worker.append(rel)
+            if len(in_worker) > 10:
+                (tmp_path / "died").touch()
+                os._exit(9)
+        else:
+            here.append(rel)
+        return original(root, rel, *args, **kwargs)
+
+    monkeypatch.setattr(kb_module, "check_file", dies_in_the_worker_after_ten_files)
+    again = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2, records=False)
+    assert _summary(again) == _summary(serial)
+    # The worker's first chunk died with it: every file was validated here.
+    assert (tmp_path / "died").exists()
+    assert sorted(here) == sorted(r.path for r in serial.results)
+
+
 def test_few_files_or_one_job_stay_in_one_process() -> None:
     assert kb_module.worker_count(None, PARALLEL_MIN_FILES - 1) == 1
     assert kb_module.worker_count(1, 10_000) == 1

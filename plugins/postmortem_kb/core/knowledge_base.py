@@ -16,7 +16,7 @@ import hashlib
 import math
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,6 +328,41 @@ def _start_method() -> BaseContext:
     return multiprocessing.get_context("fork" if "fork" in methods else None)
 
 
+# Chunk sizes, in files: large enough that round trips stay few, small at the
+# end, so that neither process waits long for the other's last chunk.
+_CHUNK_MIN, _CHUNK_MAX = 8, 200
+
+
+class _Unclaimed:
+    """The files no process has taken yet, `[low, high)`, cut as they are taken.
+
+    Each chunk is a quarter of what is left divided by the processes (guided
+    self-scheduling): large at first, a few files at the end. Equal chunks of
+    200 files left this process waiting up to 0.5 s for a worker's last two
+    (the one it runs and the one queued for it) at 10,000 files.
+    """
+
+    def __init__(self, count: int, processes: int) -> None:
+        self.low, self.high, self.processes = 0, count, processes
+
+    def __bool__(self) -> bool:
+        return self.low < self.high
+
+    def _size(self) -> int:
+        left = self.high - self.low
+        return min(left, max(_CHUNK_MIN, min(_CHUNK_MAX, math.ceil(left / (4 * self.processes)))))
+
+    def front(self) -> tuple[int, int]:
+        start = self.low
+        self.low += self._size()
+        return start, self.low
+
+    def back(self) -> tuple[int, int]:
+        end = self.high
+        self.high -= self._size()
+        return self.high, end
+
+
 def _check_in_processes(
     root: Path,
     rels: list[str],
@@ -339,45 +374,66 @@ def _check_in_processes(
 ) -> list[tuple[FileResult, str | None]]:
     """Validate in `processes` processes: the main one and `processes - 1` workers.
 
-    The files are cut into chunks (large enough that round trips are few).
-    Workers take chunks from the start while this process takes them from the
-    end, each chunk no worker has started yet, so neither waits for the other
-    for long. Any failure of the pool (no fork, no memory, a worker killed)
-    leaves its chunks to this process: the results are the same, only later.
+    Workers take chunks from the start (two each in flight, topped up between
+    this process's chunks) while this process takes them from the end, until
+    they meet (`_Unclaimed`). Any failure of the pool (no fork, no memory, a
+    worker killed) leaves its chunks to this process: the results are the
+    same, only later.
     """
     # Imported here: a small knowledge base (and the plugin) never pays for it.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     active_rules(tuple(settings.disabled_rules))  # compiled once, here, before the workers fork
-    size = max(25, min(200, math.ceil(len(rels) / (processes * 16))))
-    chunks = [rels[start : start + size] for start in range(0, len(rels), size)]
-    done: list[list[tuple[FileResult, str | None]] | None] = [None] * len(chunks)
-    pool = None
-    futures: list[Future[list[tuple[FileResult, str | None]]]] = []
+    unclaimed = _Unclaimed(len(rels), processes)
+    done: dict[int, list[tuple[FileResult, str | None]]] = {}  # by the chunk's first file
+    redo: list[tuple[int, int]] = []  # chunks a worker failed
+    in_flight: dict[Future[list[tuple[FileResult, str | None]]], tuple[int, int]] = {}
+    pool: ProcessPoolExecutor | None = None  # None once it fails: no more submissions
+    started: ProcessPoolExecutor | None = None  # shut down in any case
+
+    def check_here(start: int, end: int) -> None:
+        done[start] = _check_chunk(root, rels[start:end], settings, now, records, digests)
+
+    def collect(futures: Iterable[Future[list[tuple[FileResult, str | None]]]]) -> None:
+        for future in list(futures):
+            start, end = in_flight.pop(future)
+            try:
+                done[start] = future.result()
+            except Exception:  # noqa: BLE001 - a broken pool: redone below
+                redo.append((start, end))
+
+    def top_up() -> None:
+        nonlocal pool
+        while pool is not None and unclaimed and len(in_flight) < 2 * (processes - 1):
+            start, end = unclaimed.front()
+            try:
+                future = pool.submit(_check_chunk, root, rels[start:end], settings, now, records, digests)
+            except Exception:  # noqa: BLE001 - the pool broke: this process does the rest
+                redo.append((start, end))
+                pool = None
+                return
+            in_flight[future] = (start, end)
+
     try:
-        pool = ProcessPoolExecutor(max_workers=processes - 1, mp_context=_start_method())
-        futures = [pool.submit(_check_chunk, root, chunk, settings, now, records, digests) for chunk in chunks]
-    except Exception:  # noqa: BLE001 - no pool at all: this process does everything
-        futures = []
-    try:
-        for index in reversed(range(len(chunks))):
-            if not futures or futures[index].cancel():
-                done[index] = _check_chunk(root, chunks[index], settings, now, records, digests)
-        for index, future in enumerate(futures):
-            if done[index] is None:
-                try:
-                    done[index] = future.result()
-                except Exception:  # noqa: BLE001 - a broken pool: redone below
-                    pass
+        try:
+            pool = started = ProcessPoolExecutor(max_workers=processes - 1, mp_context=_start_method())
+        except Exception:  # noqa: BLE001 - no pool at all: this process does everything
+            pool = None
+        top_up()
+        while unclaimed:
+            check_here(*unclaimed.back())
+            collect(future for future in in_flight if future.done())
+            top_up()
+        while in_flight:
+            collect(wait(in_flight, return_when=FIRST_COMPLETED).done)
     finally:
-        if pool is not None:
+        if started is not None:
             # wait=True: the workers are idle by now, and leaving the manager thread running
             # races with the interpreter's exit (CPython 3.11 then prints "Bad file descriptor").
-            pool.shutdown(wait=True, cancel_futures=True)
-    for index, chunk in enumerate(chunks):
-        if done[index] is None:
-            done[index] = _check_chunk(root, chunk, settings, now, records, digests)
-    return [item for chunk_results in done if chunk_results is not None for item in chunk_results]
+            started.shutdown(wait=True, cancel_futures=True)
+    for start, end in redo:
+        check_here(start, end)
+    return [item for start in sorted(done) for item in done[start]]
 
 
 @dataclass
