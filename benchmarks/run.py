@@ -509,7 +509,8 @@ def render(results: list[dict], meta: dict) -> str:
         f"- Machine: {meta['machine']['cpu']}, {meta['machine']['cores']} cores, {meta['machine']['ram_gb']} GB RAM ({meta['machine']['os']}).",
         f"  Load average {meta['load_start']} at the start, {meta['load_end']} at the end: the machine is shared with other",
         "  engineers' test runs, so every figure is the median of repeated runs (plugin and baseline builds",
-        "  interleaved, so both see the same load), and single runs can be 20-30% off.",
+        "  interleaved, so both see the same load; `postmortem check` also once before each pair, so its",
+        "  samples come from several minutes, not one), and single runs can be 20-30% off.",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + ".",
         f"- Repeats: {meta['repeat']} per figure ({meta['repeat_large']} at N >= {meta['large_from']:,}, to keep the run short{'; builds only up to N = ' + format(meta['build_max'], ',') if meta['build_max'] else ''}); "
         f"seed {meta['seed']}; work folder `{meta['work']}`.",
@@ -647,17 +648,22 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(kb / ".cache", ignore_errors=True)
         check(kb, cache=True)  # fills the cache
         r["check_warm"] = [check(kb, cache=True) for _ in range(max(3, args.repeat))]
-        shutil.rmtree(kb / ".cache", ignore_errors=True)  # the builds never read it; no stale state
         print(f"  check: {statistics.median(x['s'] for x in r['check']):.2f} s cold, "
               f"{statistics.median(x['s'] for x in r['check_warm']):.2f} s warm", flush=True)
         r["plugin"], r["baseline"] = [], []
         if args.build_max is not None and n > args.build_max:
+            shutil.rmtree(kb / ".cache", ignore_errors=True)
             results.append(r)
             continue
         for i in range(repeat):
+            # One more check of each kind before each pair of builds: the machine's speed
+            # changes from minute to minute, and back-to-back runs all see the same minute.
+            r["check"].append(check(kb))
+            r["check_warm"].append(check(kb, cache=True))
             r["plugin"].append(build(kb))
             r["baseline"].append(build(base))
             print(f"  run {i + 1}/{repeat}: plugin {r['plugin'][-1]['s']:.1f} s, baseline {r['baseline'][-1]['s']:.1f} s", flush=True)
+        shutil.rmtree(kb / ".cache", ignore_errors=True)  # no stale state for the next run
         r["warnings"] = r["plugin"][-1]["warnings"]
         r["site_mb"] = du(kb / "site") / 1024 / 1024
         r["base_site_mb"] = du(base / "site") / 1024 / 1024
