@@ -338,7 +338,7 @@ class _Unclaimed:
 
     Each chunk is a quarter of what is left divided by the processes (guided
     self-scheduling): large at first, a few files at the end. Equal chunks of
-    200 files left this process waiting up to 0.5 s for a worker's last two
+    200 files left this process waiting 0.3 to 0.45 s for a worker's last two
     (the one it runs and the one queued for it) at 10,000 files.
     """
 
