@@ -201,7 +201,7 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
 
     monkeypatch.setattr(plugin_module.PostmortemsPlugin, "_take_sections", counting_take)
     written_there = _count_pages_written_in_child(monkeypatch)
-    converted_here = _pages_converted_here(monkeypatch, "postmortems/")
+    converted_here = _pages_converted_here(monkeypatch, "")
     monkeypatch.chdir(root)
     config = _started(root, tmp_path / "forked")
     with _log_lines() as lines:
@@ -215,6 +215,9 @@ def test_a_build_that_forks_writes_the_same_site(tmp_path, monkeypatch):
     # The child's pages were composed and converted there, the others here.
     by_src = config.plugins["postmortems"].by_src
     assert len(composed_here) == len([src for src in converted_here if src in by_src]) == pages - in_child
+    # And every generated page was converted there too (they come after the postmortems).
+    generated = config.plugins["postmortems"].generated
+    assert len(generated) >= 10 and not [src for src in converted_here if src in generated]
     # The indexer took the child's sections for the child's pages (split from the HTML with
     # flattened blocks, see search/presplit.py); the index is the same, checked below.
     assert len(split_there) == in_child and all(split_there), split_there
@@ -610,13 +613,16 @@ def test_markdown_changed_by_a_later_plugin_is_converted_here(tmp_path, monkeypa
     config = _started(root, tmp_path / "site")
 
     def later_plugin(markdown, *, page, config, files):
-        return markdown + "\n\nAdded by a later plugin.\n" if page.file.src_uri.startswith("postmortems/2024/") else markdown
+        changed = page.file.src_uri.startswith(("postmortems/2024/", "services/"))  # and generated pages
+        return markdown + "\n\nAdded by a later plugin.\n" if changed else markdown
 
     config.plugins.events["page_markdown"].append(later_plugin)
     mkdocs_build(config)
     pages = sorted((tmp_path / "site" / "postmortems" / "2024").glob("*/index.html"))
     assert len(pages) == 4
     assert all("Added by a later plugin." in page.read_text(encoding="utf-8") for page in pages)
+    services = sorted((tmp_path / "site" / "services").glob("*/index.html"))
+    assert services and all("Added by a later plugin." in page.read_text(encoding="utf-8") for page in services)
 
 
 def test_the_child_converts_only_with_extensions_named_in_the_configuration():

@@ -18,10 +18,14 @@ from .listing import listing_page
 from .search_page import search_page
 from .trends import trends_pages
 
-# Generated in a second process when `parallel`: about half of the work, measured
-# (warm) at 1,000 postmortems: categories + trends + action items 0.70 s, the rest
-# 0.60 s; at 10,000: 5.6 s and 5.1 s.
-_BESIDE = frozenset({"categories", "trends", "action items"})
+# Generated in a second process when `parallel`: about half of the work, so that
+# neither process waits long for the other. One process, warm, at 1,000: listing
+# 0.05 s, categories 0.33, dimensions 0.31, trends 0.26, action items 0.26,
+# lessons 0.19 (each process renders the rows it uses once). The whole
+# generation, parallel, medians of 7 runs (2 at 10,000): 0.78 s at 1,000 and
+# 7.5 s at 10,000 with these in the child; 0.94 s and 8.7 s with categories,
+# trends and action items there.
+_BESIDE = frozenset({"categories", "trends", "lessons"})
 
 def generate_pages(
     kb: KnowledgeBase, renderer: Renderer, options: Any, ctx: Context | None = None, *, parallel: bool = False

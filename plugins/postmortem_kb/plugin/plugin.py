@@ -40,6 +40,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from ..core.audience import is_preview
 from ..core.forked import ForkedStream
@@ -127,8 +128,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._full_content: tuple[Page, str] | None = None
         self._early_exports: Any = None  # rendered by the child that writes pages (see _start_writing)
         # Issue 6: postmortem pages composed in a forked child (see _start_composing).
-        self._later: ForkedStream[tuple[str, _Composed | None]] | None = None
+        self._later: ForkedStream[tuple[str, Any]] | None = None
         self._later_urls: dict[str, str] = {}
+        self._later_generated: set[str] = set()  # generated pages the child converts
         self._parallel = False  # this build may fork (set in on_files)
         # Issue 6: blocks the search indexer may read flattened (search/lean.py `flat_block`):
         # by page, the HTML they were found in and (start, end, flat copy) for each.
@@ -266,8 +268,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         split = convert and self.search_copy and self._material_search and presplit.available()
         order = [f for f in files.documentation_pages() if f.src_uri in self.by_src]
         later = {f.src_uri: f.url for f in chosen(order, PRERENDER_SHARE if convert else 2 / 3)}
+        # The index pages come after the postmortems in MkDocs' order, when the child has
+        # sent its postmortem pages: it converts them all (0.7 ms a page, 0.3 s at 1,000).
+        generated = [f for f in files.documentation_pages() if f.src_uri in self.generated] if convert else []
 
-        def compose_later() -> Iterator[tuple[str, _Composed | None]]:
+        def compose_later() -> Iterator[tuple[str, Any]]:
             # Converting Markdown leaves reference cycles (each Markdown instance and its
             # processors): collect them, but never walk what the child inherited (that would
             # copy the parent's memory page by page). Measured at 10,000: 350 MB without this.
@@ -292,15 +297,38 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 except Exception:  # noqa: BLE001 - left out: done here, and reported for its own page
                     capture.take()
                     yield src, None
+            for file in generated:
+                try:
+                    # What MkDocs' `read_source` makes of the file, which this plugin's
+                    # `on_page_markdown` leaves as it is (see _generated_later).
+                    markdown, _ = get_data(self.generated[file.src_uri].markdown)
+                    yield file.src_uri, prerender.render_in_child(file, markdown, config, files, capture)
+                except Exception:  # noqa: BLE001 - converted here instead
+                    capture.take()
+                    yield file.src_uri, None
 
         self._later_urls = later
+        self._later_generated = {f.src_uri for f in generated}
         # A child that fails hands over nothing more: each page left is then done here.
         self._later = ForkedStream(compose_later)
 
     def _composed_later(self, src: str, url: str) -> _Composed | None:
-        """The child's work on this page, if it did it for this URL."""
+        """The child's work on this postmortem page, if it did it for this URL."""
         if self._later_urls.get(src) != url:
             return None
+        composed: _Composed | None = self._from_child(src)
+        return composed
+
+    def _generated_later(self, src: str) -> prerender.Rendered | None:
+        """The child's conversion of this generated page, if it made one."""
+        if src not in self._later_generated:
+            return None
+        rendered: prerender.Rendered | None = self._from_child(src)
+        return rendered
+
+    def _from_child(self, src: str) -> Any:
+        """The composing child's item for `src`: it sends them in MkDocs' order, so
+        the items of pages MkDocs did not ask for (skipped, or in another order) are passed."""
         while self._later is not None:
             item = self._later.next()
             if item is None:  # all sent, or the child failed
@@ -313,7 +341,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _stop_composing(self) -> None:
         if self._later is not None:
             self._later.cancel()
-        self._later, self._later_urls = None, {}
+        self._later, self._later_urls, self._later_generated = None, {}, set()
         self._page_flats = {}
 
     def _compose(
@@ -481,6 +509,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             )
         generated = self.generated.get(src)
         if generated is not None:
+            rendered = self._generated_later(src) if not self.is_serve else None
+            if rendered is not None:  # used only if no later plugin changes the Markdown
+                prerender.use_when_rendered(page, rendered)
             page.title = html.escape(generated.title)  # type: ignore[misc]
             if generated.search_exclude:
                 page.meta.setdefault("search", {"exclude": True})
