@@ -231,6 +231,58 @@ def test_a_worker_that_dies_mid_check_leaves_its_chunks_here(mixed: Path, monkey
     assert sorted(here) == sorted(r.path for r in serial.results)
 
 
+def test_ctrl_c_is_left_to_the_main_process(mixed: Path, monkeypatch, tmp_path: Path) -> None:
+    # Ctrl-C reaches every process of the terminal's group. A worker interrupted while
+    # holding the pool's result lock hung the whole check: workers ignore it.
+    import os
+    import signal
+
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=False)
+    parent = os.getpid()
+    original = kb_module.check_file
+
+    def interrupted_in_the_worker(root, rel, *args, **kwargs):
+        if os.getpid() != parent and not (tmp_path / "interrupted").exists():
+            (tmp_path / "interrupted").touch()
+            os.kill(os.getpid(), signal.SIGINT)
+            (tmp_path / "went-on").touch()  # not reached if the worker died of it
+        return original(root, rel, *args, **kwargs)
+
+    monkeypatch.setattr(kb_module, "check_file", interrupted_in_the_worker)
+    again = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2, records=False)
+    assert _summary(again) == _summary(serial)
+    assert (tmp_path / "interrupted").exists() and (tmp_path / "went-on").exists()
+
+
+def test_a_fork_failing_after_the_first_leaves_no_worker_behind(monkeypatch) -> None:
+    # With fork, the pool starts its workers in the first `submit`; when a later fork
+    # fails there, the ones started waited forever (and the interpreter for them at exit).
+    import multiprocessing
+    from multiprocessing.context import ForkProcess
+
+    starts = []
+    original = ForkProcess.start
+
+    def second_fork_fails(self):
+        starts.append(self)
+        if len(starts) == 2:
+            raise OSError(11, "Resource temporarily unavailable")
+        return original(self)
+
+    monkeypatch.setattr(kb_module, "check_file", _by_name)
+    monkeypatch.setattr(ForkProcess, "start", second_fork_fails)
+    rels = [f"postmortems/{i:05d}.md" for i in range(400)]
+    out = kb_module._check_in_processes(Path("."), rels, SETTINGS, NOW, 4, False, False)
+    assert [result for result, _ in out] == rels
+    assert len(starts) == 2 and starts[0].pid is not None
+    starts[0].join(timeout=10)
+    assert not starts[0].is_alive() and not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def _by_name(root, rel, *args, **kwargs):
+    return rel, None
+
+
 def test_few_files_or_one_job_stay_in_one_process() -> None:
     assert kb_module.worker_count(None, PARALLEL_MIN_FILES - 1) == 1
     assert kb_module.worker_count(1, 10_000) == 1

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..lint import active_rules
 from .audience import exclusion_reason
@@ -363,6 +363,25 @@ class _Unclaimed:
         return self.high, end
 
 
+def _worker_ignores_ctrl_c() -> None:
+    """A pool worker's initializer. Ctrl-C reaches every process of the terminal's group:
+    a worker interrupted while it holds the pool's result queue lock left the others, and
+    `shutdown` here, waiting forever (and an idle one printed a traceback). This process
+    alone handles it: it stops taking chunks and waits for the running ones."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _end_workers(pool: Any) -> None:
+    """End the workers of a pool that broke while starting them. With fork they start in
+    `submit`; when a later fork fails there, the pool has no manager thread yet, so
+    `shutdown` would leave the ones already started waiting for work, and the interpreter
+    waiting for them at exit. (`_processes` is the executor's own table of its workers.)"""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
 def _check_in_processes(
     root: Path,
     rels: list[str],
@@ -410,13 +429,16 @@ def _check_in_processes(
                 future = pool.submit(_check_chunk, root, rels[start:end], settings, now, records, digests)
             except Exception:  # noqa: BLE001 - the pool broke: this process does the rest
                 redo.append((start, end))
+                _end_workers(pool)
                 pool = None
                 return
             in_flight[future] = (start, end)
 
     try:
         try:
-            pool = started = ProcessPoolExecutor(max_workers=processes - 1, mp_context=_start_method())
+            pool = started = ProcessPoolExecutor(
+                max_workers=processes - 1, mp_context=_start_method(), initializer=_worker_ignores_ctrl_c
+            )
         except Exception:  # noqa: BLE001 - no pool at all: this process does everything
             pool = None
         top_up()

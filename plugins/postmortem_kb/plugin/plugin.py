@@ -8,7 +8,8 @@ Event by event:
 - `on_files` (late): validate every postmortem; log every finding; add the
   published postmortems and the generated pages as files, outside the nav.
 - `on_nav` (last): a large build forks the child that composes, converts and
-  splits a share of the postmortem pages (`prerender.py`, `search/presplit.py`).
+  splits a share of the postmortem pages, then converts the generated pages
+  (`prerender.py`, `search/presplit.py`).
 - `on_page_read_source` / `on_page_markdown`: serve a postmortem's body (MkDocs
   never parses its YAML itself) and weave in the rendered header and blocks.
 - `on_page_content`: mark the timeline and fill the blocks.
@@ -247,7 +248,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     def _start_composing(self, config: MkDocsConfig, files: Files) -> None:
         """Issue 6: a large build composes a share of the postmortem pages in a
         forked child, and converts their Markdown there, while MkDocs renders
-        the others here (plugin/prerender.py).
+        the others here (plugin/prerender.py); then the child converts the
+        generated index pages, which MkDocs reaches last.
 
         The child takes the pages in the order MkDocs reads them and sends each
         as soon as it is done. Besides composing (about a tenth of what a page

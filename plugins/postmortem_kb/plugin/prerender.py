@@ -1,11 +1,11 @@
-"""Issue 6: a postmortem page's Markdown converted by the child that composed it.
+"""Issue 6: a page's Markdown converted by the child that composed it.
 
 Converting a page's Markdown to HTML is the largest single cost of a build
 (about 4.5 ms a postmortem page here), and MkDocs does it in one process.
 The child that composes a share of the postmortem pages (see the plugin's
 `_start_composing`) also converts them, with MkDocs' own `Page.render`, the
-same extensions and the same files, and sends the result of each page as
-soon as it has it. When MkDocs here reaches such a page, its `render` takes
+same extensions and the same files, then converts every generated index
+page, and sends the result of each page as soon as it has it. When MkDocs here reaches such a page, its `render` takes
 that result instead of converting again: the same HTML, table of contents,
 title and anchors, and the log lines the conversion wrote (a broken link
 warns here, once, in order).
