@@ -511,7 +511,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             )
         generated = self.generated.get(src)
         if generated is not None:
-            rendered = self._generated_later(src) if not self.is_serve else None
+            rendered = self._generated_later(src)  # never in `serve`: no composing child there
             if rendered is not None:  # used only if no later plugin changes the Markdown
                 prerender.use_when_rendered(page, rendered)
             page.title = html.escape(generated.title)  # type: ignore[misc]
