@@ -524,3 +524,114 @@ def test_an_oversized_cache_file_is_not_read(tmp_path, monkeypatch) -> None:
     counting = Counting(monkeypatch)
     assert check(root, "--format", "json").stdout == cold.stdout
     assert len(counting.take()) == 9
+
+
+# Checking some files: the others are read only for what the cross-file rules need ---
+
+CROSS_FILE = ("frontmatter.duplicate-id", "frontmatter.related-missing")
+HOSTILE = Path(__file__).resolve().parent / "hostile" / "postmortems"
+
+
+def _reported(kb, chosen) -> list[dict]:
+    """What `check` reports when some files are chosen: theirs, and the cross-file findings anywhere."""
+    return [f.to_dict() for f in kb.findings if chosen(f.path) or f.code in CROSS_FILE]
+
+
+def _identity_cases() -> list[tuple[str, bytes]]:
+    """Ways to write (or break) `id` and `related`, each a whole file."""
+    base = valid_text()
+    own = "PM-2024-001"
+    cases = {
+        "valid": base,
+        "id-list": base.replace(f"id: {own}", f"id: [{own}]"),
+        "id-map": base.replace(f"id: {own}", "id: {a: 1}"),
+        "id-empty": base.replace(f"id: {own}", "id:"),
+        "id-number": base.replace(f"id: {own}", "id: 2024"),
+        "id-quoted-spaces": base.replace(f"id: {own}", f'id: "  {own}  "'),
+        "id-invalid": base.replace(f"id: {own}", "id: -PM 1"),
+        "id-too-long": base.replace(f"id: {own}", "id: PM-" + "9" * 70),
+        "id-bidi": base.replace(f"id: {own}", "id: PM-\u202e2024"),
+        "id-missing": base.replace(f"id: {own}\n", ""),
+        "id-last": base.replace(f"id: {own}\n", "").replace("\n---\n", f"\nid: {own}\n---\n", 1),
+        "id-anchor-alias": base.replace(f"id: {own}", f"x-anchor: &a {own}\nid: *a"),
+        "related-own": base.replace("related: []", f"related: [{own}, PM-2024-002]"),
+        "related-mixed": base.replace("related: []", "related: [PM-2024-002, 'bad id', [x], PM-2024-002, ~, PM-9]"),
+        "related-text": base.replace("related: []", "related: PM-2024-002"),
+        "related-map": base.replace("related: []", "related: {PM-2024-002: yes}"),
+        "related-block": base.replace("related: []", "related:\n  - PM-2024-002\n  -\n  - PM-2024-003"),
+        "related-before-bad-id": base.replace("related: []", "related: [PM-2024-002]").replace(f"id: {own}", "id: [x]"),
+        "duplicate-key": base.replace(f"id: {own}", f"id: {own}\nid: PM-2024-009"),
+        "yaml-error": base.replace("title: ", "title: [unclosed ", 1),
+        "not-a-mapping": "---\n- a\n- b\n---\n\n## Summary\n",
+        "no-front-matter": "# Just a page\n",
+        "bom": "\ufeff" + base,
+        "crlf": base.replace("\n", "\r\n"),
+    }
+    out = [(f"postmortems/2024/{name}.md", text.encode("utf-8")) for name, text in cases.items()]
+    out.append(("postmortems/2024/not-utf8.md", b"\xff" + base.encode()))
+    return out
+
+
+def test_identify_reads_id_and_related_as_validation_does(mixed: Path) -> None:
+    from postmortem_kb.core.validate import check_bytes, identify_bytes
+
+    files = [(rel, data) for rel, data in _identity_cases()]
+    files += [(p.relative_to(mixed).as_posix(), p.read_bytes()) for p in sorted(mixed.rglob("*.md"))]
+    files += [(p.relative_to(HOSTILE).as_posix(), p.read_bytes()) for p in sorted(HOSTILE.rglob("*.md"))]
+    with_ids = with_related = 0
+    for rel, data in files:
+        full = check_bytes(rel, data, SETTINGS, NOW, record=False)
+        quick = identify_bytes(rel, data, SETTINGS)
+        assert (quick.id, quick.id_line, quick.related) == (full.id, full.id_line, full.related), rel
+        assert quick.findings == () and quick.record is None
+        with_ids += full.id is not None
+        with_related += bool(full.related)
+    assert with_ids > 300 and with_related > 5  # the cases cover both, not only failures
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_around_the_chosen_ones_are_read_only_for_their_ids(mixed: Path, workers: int) -> None:
+    full = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=False)
+    paths = [r.path for r in full.results]
+    troubled = {next(f.path for f in full.findings if f.code == code)
+                for code in (*CROSS_FILE, "frontmatter.yaml", "file.encoding", "section.missing")}
+    choices = [set(random.Random(3).sample(paths, 1)), troubled, {p for p in paths if p.startswith("postmortems/2024/")}]
+    for chosen_paths in choices:
+        chosen = chosen_paths.__contains__
+        part = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=workers, records=False, selected=chosen)
+        assert [r.path for r in part.results] == paths
+        assert [(r.id, r.id_line, r.related) for r in part.results] == [(r.id, r.id_line, r.related) for r in full.results]
+        assert _reported(part, chosen) == _reported(full, chosen)
+        # The others were not validated: no findings of their own, only the cross-file ones.
+        assert all(f.code in CROSS_FILE for r in part.results if not chosen(r.path) for f in r.findings)
+    with pytest.raises(ValueError):
+        load_knowledge_base(mixed, SETTINGS, now=NOW, selected=lambda path: True)  # records need every file
+
+
+def test_checking_one_file_validates_only_that_file(mixed: Path, monkeypatch) -> None:
+    target = next(p.relative_to(mixed).as_posix() for p in sorted(mixed.rglob("dup-a.md")))
+    counting = Counting(monkeypatch)
+    monkeypatch.chdir(mixed)
+    one = check(mixed, "--no-cache", "--jobs", "1", "--format", "json", target)
+    assert counting.take() == [target]
+    # Its duplicate id is found all the same (the other file is read for its id).
+    reported = json.loads(one.stdout)
+    findings = reported["findings"] if isinstance(reported, dict) else reported
+    assert {f["code"] for f in findings if f["path"] == target} >= {"frontmatter.duplicate-id"}
+    assert one.exit_code == 1
+    # A folder: every file in it, in full, and nothing else.
+    check(mixed, "--no-cache", "--jobs", "1", "postmortems/2024")
+    assert sorted(counting.take()) == sorted(p.relative_to(mixed).as_posix() for p in (mixed / "postmortems" / "2024").rglob("*.md"))
+
+
+def test_files_read_only_for_their_ids_never_enter_the_cache(tmp_path, monkeypatch) -> None:
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    one = check(root, "--format", "json", "postmortems/bad.md")
+    assert one.stdout == check(root, "--no-cache", "--format", "json", "postmortems/bad.md").stdout
+    cached = json.loads((root / CACHE_FILE).read_text())["entries"]
+    assert list(cached) == ["postmortems/bad.md"]
+    counting = Counting(monkeypatch)
+    whole = check(root, "--format", "json")
+    assert len(counting.take()) == 8  # all but bad.md: validated now, in full
+    assert whole.stdout == check(root, "--no-cache", "--format", "json").stdout

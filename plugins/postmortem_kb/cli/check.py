@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -50,10 +51,8 @@ def _relative(raw: str, root: Path) -> tuple[str, bool]:
     return ("" if rel == "." else rel), path.is_dir()
 
 
-def _select(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> tuple[list[Finding], set[str]]:
-    """Findings for the given files or folders (all when none are given)."""
-    if not paths:
-        return list(kb.findings), {r.path for r in kb.results}
+def _chooser(root: Path, paths: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path (relative to the project root) is one of the given files or in one of the given folders."""
     wanted: set[str] = set()
     prefixes: list[str] = []
     for raw in paths:
@@ -66,6 +65,13 @@ def _select(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> tuple[list
     def chosen(path: str) -> bool:
         return path in wanted or any(path.startswith(p) for p in prefixes)
 
+    return chosen
+
+
+def _select(kb: KnowledgeBase, chosen: Callable[[str], bool] | None) -> tuple[list[Finding], set[str]]:
+    """Findings for the chosen files or folders (all when there is no choice)."""
+    if chosen is None:
+        return list(kb.findings), {r.path for r in kb.results}
     selected = {r.path for r in kb.results if chosen(r.path)}
     # Findings on paths not known as results (symlinks, unreadable folders) count too.
     return [f for f in kb.findings if f.path in selected or chosen(f.path)], selected
@@ -115,11 +121,7 @@ def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[li
     return list(extra.findings), {r.path for r in extra.results}
 
 
-def _changed(kb: KnowledgeBase, root: Path, ref: str) -> tuple[list[Finding], set[str]]:
-    try:
-        changed = changed_files(root, ref)
-    except GitError as exc:
-        fail(str(exc))
+def _changed(kb: KnowledgeBase, changed: set[str]) -> tuple[list[Finding], set[str]]:
     selected = {r.path for r in kb.results if r.path in changed}
     findings = [f for f in kb.findings if f.path in changed or f.code in CROSS_FILE_CODES]
     return findings, selected
@@ -170,7 +172,9 @@ def check(
     PATHS are files or folders (default: the whole knowledge base). The
     cross-file rules (unique ids, `related` ids that exist) always look at
     the whole knowledge base, and with --changed-since their findings are
-    reported wherever they are.
+    reported wherever they are. With PATHS or --changed-since, the other
+    postmortems are read only for their `id` and `related`, which is all
+    those rules need, so checking a few files stays fast.
 
     Results are cached in .cache/postmortem-kb/ (next to mkdocs.yml) by
     each file's content, so a file that has not changed is not validated
@@ -197,16 +201,28 @@ def check(
         settings = dataclasses.replace(settings, disabled_rules=("*",))
     else:
         _warn_unknown_rules(settings)
+    # Only the chosen files' findings are reported: the others are read only for the
+    # cross-file rules (their ids), which is all those rules need from them.
+    chosen: Callable[[str], bool] | None = None
+    changed: set[str] = set()
+    if changed_since:
+        try:
+            changed = changed_files(root, changed_since)
+        except GitError as exc:
+            fail(str(exc))
+        chosen = changed.__contains__
+    elif paths:
+        chosen = _chooser(root, paths)
     # Only findings are reported: no records to build, and results can come from the cache.
     store = None if no_cache or cache_disabled_by_environment() else ResultCache.open(root, settings)
-    kb = load_knowledge_base(root, settings, workers=jobs, records=False, store=store)
+    kb = load_knowledge_base(root, settings, workers=jobs, records=False, store=store, selected=chosen)
     if store is not None:
         store.save()
     if changed_since:
-        findings, selected = _changed(kb, root, changed_since)
+        findings, selected = _changed(kb, changed)
         scope = f"changed since {changed_since}"
     else:
-        findings, selected = _select(kb, root, paths)
+        findings, selected = _select(kb, chosen)
         scope = ""
         outside = _outside(kb, root, paths)
         if outside:

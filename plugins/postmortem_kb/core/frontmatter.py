@@ -547,17 +547,9 @@ def check_front_matter(
 
     node = need("id")
     if node is not None:
-        text = c.string("id", node, 64)
-        if text is not None:
-            if ID_RE.match(text):
-                values["id"] = text
-            else:
-                c.err(
-                    node,
-                    "frontmatter.id",
-                    f"`id: {text}` is not a valid id: use letters, digits, `.`, `_` and `-`, "
-                    "starting with a letter or digit, at most 64 characters (convention `PM-2024-001`)",
-                )
+        own_id = _own_id(c, node)
+        if own_id is not None:
+            values["id"] = own_id
     for name in ("title", "summary"):
         node = need(name)
         if node is not None:
@@ -631,6 +623,39 @@ def check_front_matter(
         c.related(node, values.get("id"), result.related_lines) if node is not None else ()
     )
     return result
+
+
+def _own_id(c: _Checker, node: Y) -> str | None:
+    text = c.string("id", node, 64)
+    if text is not None and not ID_RE.match(text):
+        c.err(
+            node,
+            "frontmatter.id",
+            f"`id: {text}` is not a valid id: use letters, digits, `.`, `_` and `-`, "
+            "starting with a letter or digit, at most 64 characters (convention `PM-2024-001`)",
+        )
+        return None
+    return text
+
+
+def identity(root: Y, settings: Settings, *, offset: int) -> tuple[str | None, int, tuple[tuple[str, int], ...]]:
+    """(id, file line of the `id` key or 0, related ids with their lines): what the
+    cross-file rules read from a file, computed exactly as `check_front_matter` computes
+    them, without validating the rest. `root` is a mapping; findings are not kept."""
+    assert root.kind == "map" and root.key_lines is not None
+    c = _Checker(Reporter(""), settings, offset, _NO_CLOCK)  # `id` and `related` never read the clock
+    fields: dict[str, Y] = root.value
+    node = fields.get("id")
+    own_id = _own_id(c, node) if node is not None else None
+    related: list[tuple[str, int]] = []
+    node = fields.get("related")
+    if node is not None:
+        c.related(node, own_id, related)
+    id_line = root.key_lines["id"] + offset if "id" in root.key_lines else 0
+    return own_id, id_line, tuple(related)
+
+
+_NO_CLOCK = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _check_order(c: _Checker, fields: dict[str, Y], values: dict[str, Any]) -> None:

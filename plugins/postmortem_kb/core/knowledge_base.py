@@ -16,7 +16,7 @@ import hashlib
 import math
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,7 @@ from .audience import exclusion_reason
 from .findings import Finding, Level, sort_key
 from .model import Postmortem
 from .settings import Settings
-from .validate import FileResult, check_bytes
+from .validate import FileResult, check_bytes, identify_bytes
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -209,12 +209,19 @@ def check_file(
     *,
     records: bool = True,
     digest: bool = False,
+    full: bool = True,
 ) -> tuple[FileResult, str | None]:
-    """Read and validate one file; with `digest`, also the digest of the bytes validated."""
+    """Read and validate one file; with `digest`, also the digest of the bytes validated.
+
+    `full=False` reads only what the cross-file rules need (`identify_bytes`):
+    such a result is never cached, so no digest comes with it.
+    """
     try:
         data = read_file(root, rel)
     except OSError as exc:
         return _unreadable(rel, exc), None
+    if not full:
+        return identify_bytes(rel, data, settings), None
     result = check_bytes(rel, data, settings, now, record=records)
     return result, content_digest(data) if digest else None
 
@@ -253,11 +260,21 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _check_chunk(
-    root: Path, rels: list[str], settings: Settings, now: dt.datetime, records: bool, digests: bool
+    root: Path,
+    rels: list[str],
+    settings: Settings,
+    now: dt.datetime,
+    records: bool,
+    digests: bool,
+    full: frozenset[str] | None = None,
 ) -> list[tuple[FileResult, str | None]]:
-    """Validate a run of files (what one round trip to a worker process carries)."""
+    """Validate a run of files (what one round trip to a worker process carries);
+    with `full`, only those of them in full, the others for the cross-file rules."""
     with _gc_paused():
-        return [check_file(root, rel, settings, now, records=records, digest=digests) for rel in rels]
+        return [
+            check_file(root, rel, settings, now, records=records, digest=digests, full=full is None or rel in full)
+            for rel in rels
+        ]
 
 
 def check_files(
@@ -269,18 +286,22 @@ def check_files(
     workers: int | None = 1,
     records: bool = True,
     digests: bool = False,
+    full: frozenset[str] | None = None,
 ) -> list[tuple[FileResult, str | None]]:
     """`check_file` for each of `rels`, in order; in several processes when there are many.
 
     The results are the same whichever way they are computed: each file is
-    validated on its own, and they come back in the order of `rels`.
+    validated on its own, and they come back in the order of `rels`. With
+    `full`, only the files it names are validated in full (see `check_file`).
     """
+    if full is not None and records:
+        raise ValueError("records need every file validated in full: `full` goes with records=False")
     processes = worker_count(workers, len(rels))
     if processes > 1 and records:
         return _check_in_children(root, rels, settings, now, processes, digests)
     if processes > 1:
-        return _check_in_processes(root, rels, settings, now, processes, records, digests)
-    return _check_chunk(root, rels, settings, now, records, digests)
+        return _check_in_processes(root, rels, settings, now, processes, records, digests, full)
+    return _check_chunk(root, rels, settings, now, records, digests, full)
 
 
 # A child's share of the files, relative to this process's: a record costs about
@@ -390,6 +411,7 @@ def _check_in_processes(
     processes: int,
     records: bool,
     digests: bool,
+    full: frozenset[str] | None = None,
 ) -> list[tuple[FileResult, str | None]]:
     """Validate in `processes` processes: the main one and `processes - 1` workers.
 
@@ -410,8 +432,14 @@ def _check_in_processes(
     pool: ProcessPoolExecutor | None = None  # None once it fails: no more submissions
     started: ProcessPoolExecutor | None = None  # shut down in any case
 
+    def part(start: int, end: int) -> tuple[list[str], frozenset[str] | None]:
+        """A chunk's files, and which of them to validate in full (only those: it is pickled)."""
+        chunk = rels[start:end]
+        return chunk, None if full is None else frozenset(rel for rel in chunk if rel in full)
+
     def check_here(start: int, end: int) -> None:
-        done[start] = _check_chunk(root, rels[start:end], settings, now, records, digests)
+        chunk, chunk_full = part(start, end)
+        done[start] = _check_chunk(root, chunk, settings, now, records, digests, chunk_full)
 
     def collect(futures: Iterable[Future[list[tuple[FileResult, str | None]]]]) -> None:
         for future in list(futures):
@@ -425,8 +453,9 @@ def _check_in_processes(
         nonlocal pool
         while pool is not None and unclaimed and len(in_flight) < 2 * (processes - 1):
             start, end = unclaimed.front()
+            chunk, chunk_full = part(start, end)
             try:
-                future = pool.submit(_check_chunk, root, rels[start:end], settings, now, records, digests)
+                future = pool.submit(_check_chunk, root, chunk, settings, now, records, digests, chunk_full)
             except Exception:  # noqa: BLE001 - the pool broke: this process does the rest
                 redo.append((start, end))
                 _end_workers(pool)
@@ -494,6 +523,7 @@ def load_knowledge_base(
     workers: int | None = 1,
     records: bool = True,
     store: ResultStore | None = None,
+    selected: Callable[[str], bool] | None = None,
 ) -> KnowledgeBase:
     """Discover, parse and validate every postmortem, then apply the cross-file rules.
 
@@ -503,18 +533,26 @@ def load_knowledge_base(
       findings), so `published` stays empty; `invalid` still counts.
     - `store`: results of earlier runs by content; needs `records=False`.
     - `cache`: the in-process cache by (path, mtime_ns, size), for the plugin.
+    - `selected`: validate in full only the files it accepts (a path relative to
+      `project_root`); the others are read only for the cross-file rules (their
+      id and `related`, see `validate.identify_bytes`), so their results hold no
+      findings of their own, and `invalid` does not count them. The selected
+      files' findings are the same as without it. Needs `records=False`.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     if store is not None and records:
         raise ValueError("a ResultStore keeps no records: use it with records=False")
     if cache is not None and not records:
         raise ValueError("a ParseCache keeps full results: use it with records=True")
+    if selected is not None and records:
+        raise ValueError("records need every file validated in full: `selected` goes with records=False")
     discovery = discover(project_root, settings.postmortems_dir)
+    full = None if selected is None else frozenset(rel for rel in discovery.files if selected(rel))
     with _gc_paused():
         if store is not None:
-            results = _load_with_store(project_root, discovery.files, settings, now, workers, store)
+            results = _load_with_store(project_root, discovery.files, settings, now, workers, store, full)
         else:
-            results = _load_with_cache(project_root, discovery.files, settings, now, workers, records, cache)
+            results = _load_with_cache(project_root, discovery.files, settings, now, workers, records, cache, full)
         return assemble(results, settings, list(discovery.findings))
 
 
@@ -526,6 +564,7 @@ def _load_with_cache(
     workers: int | None,
     records: bool,
     cache: ParseCache | None,
+    full: frozenset[str] | None = None,
 ) -> list[FileResult]:
     """Results from `cache` where the file has not changed, validated (and cached) otherwise."""
     results: list[FileResult | None] = [None] * len(files)
@@ -539,7 +578,7 @@ def _load_with_cache(
         todo.append(index)
         if found is not None:
             keys[index] = found
-    checked = check_files(root, [files[i] for i in todo], settings, now, workers=workers, records=records)
+    checked = check_files(root, [files[i] for i in todo], settings, now, workers=workers, records=records, full=full)
     for index, (result, _) in zip(todo, checked):
         results[index] = result
         if cache is not None:
@@ -554,6 +593,7 @@ def _load_with_store(
     now: dt.datetime,
     workers: int | None,
     store: ResultStore,
+    full: frozenset[str] | None = None,
 ) -> list[FileResult]:
     """Results from `store` for files whose content it knows, validated (and stored) otherwise."""
     results: list[FileResult | None] = [None] * len(files)
@@ -571,7 +611,7 @@ def _load_with_store(
     else:  # a first run: everything to validate, and no file read twice
         todo = list(range(len(files)))
     checked = check_files(
-        root, [files[i] for i in todo], settings, now, workers=workers, records=False, digests=True
+        root, [files[i] for i in todo], settings, now, workers=workers, records=False, digests=True, full=full
     )
     for index, (result, digest) in zip(todo, checked):
         results[index] = result

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .body import parse_body
 from .findings import Finding, Reporter
-from .frontmatter import check_front_matter
+from .frontmatter import check_front_matter, identity
 from .model import Postmortem
 from .settings import Settings
 from .source import SourceError, decode, split
@@ -55,6 +55,26 @@ def check_bytes(
         report.error(exc.line, exc.code, exc.message)
         return FileResult(path, None, tuple(report.findings))
     return check_text(path, text, settings, now, report, record=record)
+
+
+def identify_bytes(path: str, data: bytes, settings: Settings) -> FileResult:
+    """Only what the cross-file rules read from a file: its `id` (and line) and `related`,
+    exactly as `check_bytes` reads them, and no findings at all.
+
+    For the files around the ones being checked (`postmortem check FILE`,
+    `--changed-since`): their ids decide whether the checked files' ids are
+    unique and their `related` ids exist, but their own findings are not
+    reported, so the body, the lint rules and the other fields are skipped.
+    """
+    try:
+        doc = split(path, decode(data))
+        root = load(doc.front_matter)
+    except (SourceError, YamlError):
+        return FileResult(path, None, ())
+    if root is None or root.kind != "map":
+        return FileResult(path, None, ())
+    own_id, id_line, related = identity(root, settings, offset=doc.front_matter_line - 1)
+    return FileResult(path, None, (), id=own_id, id_line=id_line, related=related)
 
 
 def check_text(
