@@ -626,6 +626,7 @@ def check_front_matter(
 
 
 def _own_id(c: _Checker, node: Y) -> str | None:
+    """The file's own `id`, or None after reporting why it is not one."""
     text = c.string("id", node, 64)
     if text is not None and not ID_RE.match(text):
         c.err(
@@ -636,6 +637,9 @@ def _own_id(c: _Checker, node: Y) -> str | None:
         )
         return None
     return text
+
+
+_NO_CLOCK = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def identity(root: Y, settings: Settings, *, offset: int) -> tuple[str | None, int, tuple[tuple[str, int], ...]]:
@@ -653,9 +657,6 @@ def identity(root: Y, settings: Settings, *, offset: int) -> tuple[str | None, i
         c.related(node, own_id, related)
     id_line = root.key_lines["id"] + offset if "id" in root.key_lines else 0
     return own_id, id_line, tuple(related)
-
-
-_NO_CLOCK = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _check_order(c: _Checker, fields: dict[str, Y], values: dict[str, Any]) -> None:
