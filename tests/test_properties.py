@@ -6,7 +6,7 @@ from __future__ import annotations
 import string
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from conftest import valid_text
@@ -14,7 +14,7 @@ from conftest import valid_text
 from postmortem_kb.core.findings import Finding
 from postmortem_kb.core.schema import FIELDS
 from postmortem_kb.core.settings import Settings
-from postmortem_kb.core.validate import check_bytes, check_text
+from postmortem_kb.core.validate import check_bytes, check_text, identify_bytes
 
 SETTINGS = Settings()
 PROFILE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -89,3 +89,43 @@ def test_mutated_valid_postmortem(data):
     else:
         lines[index] = data.draw(BODY_LINES)
     assert_findings(check_text("p.md", "\n".join(lines), SETTINGS))
+
+
+IDS = st.sampled_from(["PM-2024-002", "PM-2024-001", "pm.9_x", "-bad", "PM 1", "", "~"]) | st.text(max_size=12)
+
+
+@PROFILE
+@given(st.data())
+def test_identify_agrees_with_validation(data):
+    """`postmortem check FILE` reads the other files with `identify_bytes`: whatever the
+    front matter, it gives the id, its line and the related ids a full validation gives."""
+    lines = valid_text().split("\n")
+
+    def flow(value) -> str:
+        return yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
+
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        change = data.draw(st.sampled_from(["id", "related", "related", "other", "duplicate"]))
+        if change in ("id", "related"):
+            value = data.draw(st.lists(IDS, max_size=4) | VALUES if change == "related" else IDS | VALUES)
+            index = next((i for i, line in enumerate(lines) if line.startswith(f"{change}:")), None)
+            if index is None:  # replaced by an earlier change: back at the top
+                lines.insert(1, f"{change}: {flow(value)}")
+            else:
+                lines[index] = f"{change}: {flow(value)}"
+        elif change == "other":
+            index = data.draw(st.integers(min_value=1, max_value=len(lines) - 1))
+            line = lines[index]
+            if ":" in line and not line.lstrip().startswith("-") and not line.startswith(("id:", "related:")):
+                lines[index] = f"{line.split(':', 1)[0]}: {flow(data.draw(VALUES))}"
+            else:
+                lines[index] = data.draw(BODY_LINES)
+        else:  # a second `id` or `related` key, anywhere
+            index = data.draw(st.integers(min_value=1, max_value=len(lines) - 1))
+            lines.insert(index, f"{data.draw(st.sampled_from(['id', 'related']))}: {flow(data.draw(IDS))}")
+    raw = "\n".join(lines).encode("utf-8", "surrogatepass")
+    full = check_bytes("p.md", raw, SETTINGS, record=False)
+    quick = identify_bytes("p.md", raw, SETTINGS)
+    assert (quick.id, quick.id_line, quick.related) == (full.id, full.id_line, full.related)
+    assert quick.findings == ()
+    event(f"id {full.id is not None}, related {bool(full.related)}")
