@@ -635,3 +635,45 @@ def test_files_read_only_for_their_ids_never_enter_the_cache(tmp_path, monkeypat
     whole = check(root, "--format", "json")
     assert len(counting.take()) == 8  # all but bad.md: validated now, in full
     assert whole.stdout == check(root, "--no-cache", "--format", "json").stdout
+
+
+def test_a_validator_bug_names_the_file_and_the_others_are_still_checked(mixed: Path, monkeypatch) -> None:
+    """A crash on one file (a bug of ours) is an error on that file, not an aborted check."""
+    from postmortem_kb.core import validate
+
+    real = kb_module.check_bytes
+    victim = "postmortems/2024/dup-a.md"
+
+    def crashing(path, *args, **kwargs):
+        if path == victim:
+            raise OverflowError("date value out of range")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(kb_module, "check_bytes", crashing)
+    serial = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=1, records=False)
+    parallel = load_knowledge_base(mixed, SETTINGS, now=NOW, workers=2, records=False)  # the worker forks with it
+    assert _summary(parallel) == _summary(serial)
+    [failed] = [r for r in serial.results if r.path == victim]
+    [finding] = failed.findings
+    assert finding.code == "file.internal-error" and finding.is_error and finding.path == victim
+    assert "OverflowError: date value out of range" in finding.message and "bug in postmortem-kb" in finding.message
+    assert len(serial.results) == len(load_knowledge_base(mixed, SETTINGS, now=NOW, records=False).results)
+    # In the command: the file is named, the exit status is 1 (errors found), not 2 (a crash).
+    result = CliRunner().invoke(cli, ["check", "-f", str(mixed / "mkdocs.yml"), "--no-cache", "--jobs", "1"])
+    assert result.exit_code == 1
+    assert f"{victim}: error: postmortem-kb failed while validating this file" in result.output
+    assert validate.check_bytes is real  # only the knowledge base's name for it was replaced
+
+
+def test_files_read_for_their_ids_count_a_third_towards_the_pool(mixed: Path, monkeypatch) -> None:
+    rels = list(kb_module.discover(mixed, "postmortems").files)
+    assert PARALLEL_MIN_FILES <= len(rels) < 3 * PARALLEL_MIN_FILES
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("the process pool was started")
+
+    monkeypatch.setattr(kb_module, "_check_in_processes", no_pool)
+    one = kb_module.check_files(mixed, rels, SETTINGS, NOW, workers=2, records=False, full=frozenset(rels[:1]))
+    assert len(one) == len(rels)  # in this process: one file in full, the others for their ids
+    with pytest.raises(AssertionError, match="pool"):
+        kb_module.check_files(mixed, rels, SETTINGS, NOW, workers=2, records=False)

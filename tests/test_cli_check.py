@@ -130,3 +130,20 @@ def test_files_outside_the_knowledge_base_are_checked_not_skipped(tmp_path):
     assert any("`PM-NOPE`" in line for line in lines)
     assert not any("`PM-2024-001`" in line for line in lines)  # known in the knowledge base
     assert "2 postmortems checked: 3 errors" in proc.stderr
+
+
+def test_a_folder_around_the_knowledge_base_checks_each_file_once(tmp_path):
+    """`postmortem check .` from the project: the postmortems are checked as the knowledge
+    base, once; only files outside `postmortems/` are checked as a set of their own."""
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text(), "2024/b.md": bad_text()})
+    (root / "held").mkdir()
+    (root / "held" / "c.md").write_text(valid_text().replace("PM-2024-001", "PM-2024-077"), encoding="utf-8")
+    everything = run(root, "check", "--format", "json", ".")
+    whole = run(root, "check", "--format", "json")
+    assert everything.returncode == whole.returncode == 1
+    findings = json.loads(everything.stdout)["findings"]
+    assert sorted(f["path"] for f in findings) == sorted(f["path"] for f in json.loads(whole.stdout)["findings"])
+    assert len({(f["path"], f["line"], f["code"]) for f in findings}) == len(findings)  # nothing twice
+    text = run(root, "check", ".").stderr
+    assert "1 file outside postmortems/ checked as a set of their own" in text
+    assert "3 postmortems checked" in text

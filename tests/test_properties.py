@@ -19,15 +19,24 @@ from postmortem_kb.core.validate import check_bytes, check_text, identify_bytes
 SETTINGS = Settings()
 PROFILE = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
+# UTC offsets, the impossible ones too (`+24:00`, `-05:99`), and datetimes up to the
+# calendar's ends, where converting to UTC leaves it (`0001-01-01T00:10:00+05:00`).
+OFFSETS = st.sampled_from(["Z", "", "+00:00"]) | st.builds(
+    lambda sign, h, m, colon: f"{sign}{h:02d}{':' if colon else ''}{m:02d}",
+    st.sampled_from("+-"), st.integers(0, 99), st.integers(0, 99), st.booleans(),
+)
+STAMPS = st.builds(lambda d, offset: d.isoformat() + offset, st.datetimes(), OFFSETS)
 KEYS = st.sampled_from(sorted(FIELDS)) | st.text(string.ascii_letters + "_-", min_size=1, max_size=12)
 SCALARS = (
     st.none()
     | st.booleans()
-    | st.integers(min_value=-(10**12), max_value=10**12)
+    | st.integers()
+    | st.integers(min_value=10**300, max_value=10**400)  # past what a float holds
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=40)
     | st.dates().map(str)
     | st.datetimes().map(lambda d: d.isoformat())
+    | STAMPS
     | st.sampled_from(["SEV1", "published", "draft", "public", "restricted", "2024-03-14T09:12:00Z", "yes", "~", "1.10", "0x1F"])
 )
 VALUES = st.recursive(
@@ -41,7 +50,10 @@ BODY_LINES = st.sampled_from([
     "## Impact", "## Timeline", "## Contributing Factors", "## Lessons Learned", "### What went well",
     "- 09:12 [observation] x", "- 25:99 y", "- 2024-03-14 09:00 [decision] z", "| 09:05 | a |", "|---|---|",
     "```", "~~~", "", "text <script>", "- [kind] no time", "- 09:1", "#", "## ", "\t- 10:00",
-]) | st.text(max_size=30)
+]) | st.text(max_size=30) | st.builds(
+    lambda d, offset, kind, dated: f"- {d.date().isoformat() + ' ' if dated else ''}{d:%H:%M}{offset} [{kind}] x",
+    st.datetimes(), OFFSETS, st.sampled_from(["action", "observation", "nope"]), st.booleans(),
+)
 BODIES = st.lists(BODY_LINES, max_size=30).map("\n".join)
 
 

@@ -95,6 +95,8 @@ def _outside(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> list[tupl
                 continue
             for file in sorted(path.rglob("*.md")):
                 rel = file.relative_to(path).as_posix()
+                if base in file.resolve().parents:
+                    continue  # a folder around the knowledge base (`.`): its files are checked as part of it
                 if is_postmortem_path(rel) and not file.is_symlink():
                     found.append((file.as_posix(), file))
         elif path.is_file():
@@ -153,8 +155,8 @@ def _check_paths_exist(paths: tuple[str, ...]) -> None:
 @JOBS_OPTION
 @click.option(
     "--no-cache", is_flag=True,
-    help="Validate every file, without reading or writing the result cache in .cache/postmortem-kb/ "
-         "(also: POSTMORTEM_KB_CACHE=0).",
+    help="Neither read nor write the result cache in .cache/postmortem-kb/, so every file checked is "
+         "validated (also: POSTMORTEM_KB_CACHE=0).",
 )
 def check(
     paths: tuple[str, ...],
@@ -201,8 +203,9 @@ def check(
         settings = dataclasses.replace(settings, disabled_rules=("*",))
     else:
         _warn_unknown_rules(settings)
-    # Only the chosen files' findings are reported: the others are read only for the
-    # cross-file rules (their ids), which is all those rules need from them.
+    # Given files or --changed-since, the other postmortems are read only for their `id`
+    # and `related`: the cross-file rules need those from every file, and nothing else
+    # from them is reported (with --changed-since, their cross-file findings are).
     chosen: Callable[[str], bool] | None = None
     changed: set[str] = set()
     if changed_since:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .findings import Reporter
-from .frontmatter import BIDI_CONTROLS, suggest
+from .frontmatter import BIDI_CONTROLS, in_utc_range, suggest
 from .model import Section, TimelineEntry, normalise_heading
 from .schema import LESSONS_SUBSECTIONS, MIN_TIMELINE_ENTRIES, REQUIRED_SECTIONS, TIMELINE_KINDS
 
@@ -311,9 +311,17 @@ def parse_timeline(
                     entry_tz = dt.timezone.utc
                 else:
                     digits = offset[1:].replace(":", "")
-                    delta = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+                    hours, minutes = int(digits[:2]), int(digits[2:])
+                    if hours > 23 or minutes > 59:
+                        report.error(line, "timeline.malformed", f"`{offset}` is not a UTC offset (-23:59 to +23:59)")
+                        continue
+                    delta = dt.timedelta(hours=hours, minutes=minutes)
                     entry_tz = dt.timezone(delta if offset[0] == "+" else -delta)
         at = dt.datetime.combine(current_date, clock, entry_tz)
+        if not in_utc_range(at):
+            report.error(line, "timeline.malformed", f"`{text[: match.start('rest')].strip('*`_ ')}` is out of range: "
+                         "in UTC it falls outside the years 1 to 9999")
+            continue
         if kind is not None:
             if kind not in TIMELINE_KINDS:
                 report.error(
@@ -328,9 +336,9 @@ def parse_timeline(
         stamp = text[: match.start("rest")].strip("*`_ ")
         entry = TimelineEntry(at, stamp, kind, description, line)
         if previous is not None and at < previous.at:
-            next_day = (
-                (previous.at.date() + dt.timedelta(days=1)).isoformat() if started_at is not None else "YYYY-MM-DD"
-            )
+            next_day = "YYYY-MM-DD"
+            if started_at is not None and previous.at.date() < dt.date.max:
+                next_day = (previous.at.date() + dt.timedelta(days=1)).isoformat()
             hint = (
                 f"; if it happened on a later day, write the date: `{next_day} {time_text}`"
                 if not date_text

@@ -112,7 +112,19 @@ def parse_datetime(text: str) -> tuple[dt.datetime | None, str | None]:
         )
     except ValueError as exc:
         return None, f"`{text}` is not a real date and time ({exc})"
+    if not in_utc_range(value):
+        return None, f"`{text}` is out of range: in UTC it falls outside the years 1 to 9999"
     return value, None
+
+
+def in_utc_range(value: dt.datetime) -> bool:
+    """Whether an aware datetime has a UTC equivalent (`0001-01-01T00:10:00+05:00` has none):
+    exports and feeds sort by UTC time, which would fail on it."""
+    try:
+        value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return False
+    return True
 
 
 def parse_date(text: str) -> tuple[dt.date | None, str | None]:
@@ -233,12 +245,16 @@ class _Checker:
         if node.kind not in ("int", "float"):
             self.err(node, "frontmatter.type", f"`{name}` must be a number, not `{node.text}`")
             return None
-        value = float(node.value)
+        try:
+            value = float(node.value)
+        except OverflowError:  # an integer with hundreds of digits
+            value = float("inf") if node.value > 0 else float("-inf")
         if not (low <= value <= high):
             self.err(
                 node,
                 "frontmatter.range",
-                f"`{name}` must be between {low:g} and {high:g}, not {node.text}",
+                f"`{name}` must be between {low:g} and {high:g}, not "
+                + (node.text if len(node.text) <= 40 else f"{node.text[:12]}... ({len(node.text)} characters)"),
             )
             return None
         return value

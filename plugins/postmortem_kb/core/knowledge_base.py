@@ -201,6 +201,14 @@ def _unreadable(rel: str, exc: OSError) -> FileResult:
     return FileResult(rel, None, (Finding(rel, 0, Level.ERROR, "file.unreadable", f"cannot read: {exc.strerror}"),))
 
 
+def _failed(rel: str, exc: Exception) -> FileResult:
+    message = (
+        f"postmortem-kb failed while validating this file ({type(exc).__name__}: {exc}); "
+        "this is a bug in postmortem-kb, not in the file: please report it with the file"
+    )
+    return FileResult(rel, None, (Finding(rel, 0, Level.ERROR, "file.internal-error", message),))
+
+
 def check_file(
     root: Path,
     rel: str,
@@ -220,9 +228,12 @@ def check_file(
         data = read_file(root, rel)
     except OSError as exc:
         return _unreadable(rel, exc), None
-    if not full:
-        return identify_bytes(rel, data, settings), None
-    result = check_bytes(rel, data, settings, now, record=records)
+    try:
+        if not full:
+            return identify_bytes(rel, data, settings), None
+        result = check_bytes(rel, data, settings, now, record=records)
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: name the file, go on with the others
+        return _failed(rel, exc), None
     return result, content_digest(data) if digest else None
 
 
@@ -296,7 +307,10 @@ def check_files(
     """
     if full is not None and records:
         raise ValueError("records need every file validated in full: `full` goes with records=False")
-    processes = worker_count(workers, len(rels))
+    # A file read only for its id costs about a third of a full validation.
+    chosen = len(rels) if full is None else sum(1 for rel in rels if rel in full)
+    work = chosen + (len(rels) - chosen) // 3
+    processes = worker_count(workers, work)
     if processes > 1 and records:
         return _check_in_children(root, rels, settings, now, processes, digests)
     if processes > 1:
@@ -535,9 +549,10 @@ def load_knowledge_base(
     - `cache`: the in-process cache by (path, mtime_ns, size), for the plugin.
     - `selected`: validate in full only the files it accepts (a path relative to
       `project_root`); the others are read only for the cross-file rules (their
-      id and `related`, see `validate.identify_bytes`), so their results hold no
-      findings of their own, and `invalid` does not count them. The selected
-      files' findings are the same as without it. Needs `records=False`.
+      id and `related`, see `validate.identify_bytes`), unless `store` already
+      holds their whole result. Their own findings and `invalid` are therefore
+      incomplete; the selected files' findings, and every cross-file finding,
+      are the same as without it. Needs `records=False`.
     """
     now = now or dt.datetime.now(dt.timezone.utc)
     if store is not None and records:
