@@ -79,6 +79,7 @@ CASES = [
     ("detected before started", sub("detected_at: 2024-03-14T09:19:00Z", "detected_at: 2024-03-14T09:00:00Z"), 9, "frontmatter.order", "before `started_at`"),
     ("mitigated before detected", sub("mitigated_at: 2024-03-14T09:31:00Z", "mitigated_at: 2024-03-14T09:15:00Z"), 10, "frontmatter.order", "before `detected_at`"),
     ("resolved before mitigated", sub("resolved_at: 2024-03-14T11:00:00Z", "resolved_at: 2024-03-14T09:20:00Z"), 11, "frontmatter.order", "before `mitigated_at`"),
+    ("datetime leaves the calendar in UTC", sub("started_at: 2024-03-14T09:12:00Z", "started_at: 0001-01-01T00:10:00+05:00"), 8, "frontmatter.datetime", "out of range"),
     ("resolved in the future", sub("resolved_at: 2024-03-14T11:00:00Z", "resolved_at: 2030-01-01T00:00:00Z"), 11, "frontmatter.future", "in the future"),
     # --- lists and slugs
     ("services not a list", sub("services: [checkout-api, payments-gateway]", "services: checkout-api"), 12, "frontmatter.type", "must be a list"),
@@ -153,6 +154,7 @@ WARNING_CASES = [
     ("lessons subsection missing", sub("### Where we got lucky\n", "### Luck\n"), 64, "section.lessons-subsection", "`### Where we got lucky`"),
     ("duplicate section", valid_text() + "\n## Impact\n\nMore.\n", 78, "section.duplicate", "appears twice"),
     ("duplicate service", sub("services: [checkout-api, payments-gateway]", "services: [checkout-api, checkout-api]"), 12, "frontmatter.duplicate", "twice"),
+    ("year typo", sub("started_at: 2024-03-14T09:12:00Z", "started_at: 0024-03-14T09:12:00Z"), 8, "frontmatter.date-implausible", "in the year 24; is the year a typo?"),
 ]
 
 

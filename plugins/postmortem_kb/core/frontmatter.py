@@ -42,6 +42,7 @@ _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Allowed clock skew between the author's machine and the builder's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+_EARLIEST_YEAR = 1970  # earlier timestamps are typos (`0024` for `2024`), not incidents
 # Findings that depend on the time of the check (`now`), not only on the file:
 # a result holding one must not be reused later (see cli/cache.py).
 TIME_DEPENDENT_CODES = frozenset({"frontmatter.future"})
@@ -587,6 +588,15 @@ def check_front_matter(
         node = fields.get(name) if not FIELDS[name].required else need(name)
         if node is not None:
             values[name] = c.datetime(name, node)
+            if values[name] is not None and values[name].year < _EARLIEST_YEAR:
+                # Valid ISO 8601, but a typo (`0024` for `2024`) would stretch every trend chart
+                # over twenty centuries of empty quarters.
+                c.report.warning(
+                    c.line(node),
+                    "frontmatter.date-implausible",
+                    f"`{name}` is in the year {values[name].year}; is the year a typo? "
+                    f"Write the incident's real date ({_EARLIEST_YEAR} or later)",
+                )
     _check_order(c, fields, values)
     resolved = values.get("resolved_at")
     if resolved is not None and resolved > now + _FUTURE_TOLERANCE:
