@@ -121,6 +121,8 @@ def parse_datetime(text: str) -> tuple[dt.datetime | None, str | None]:
 def in_utc_range(value: dt.datetime) -> bool:
     """Whether an aware datetime has a UTC equivalent (`0001-01-01T00:10:00+05:00` has none):
     exports and feeds sort by UTC time, which would fail on it."""
+    if 1 < value.year < 9999:  # an offset is under a day: only the calendar's first and last years can leave it
+        return True
     try:
         value.astimezone(dt.timezone.utc)
     except OverflowError:
