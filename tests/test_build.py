@@ -54,6 +54,48 @@ def test_postmortem_page(site_builder):
     assert "Checkout latency after a config push" in listing and "12% of checkouts timed out" in listing
 
 
+def test_timeline_written_in_other_ways_is_marked_where_it_is(site_builder):
+    """An introduction before the timeline's list, "UTC" after a bold time, a kind in a
+    table's next cell: the timeline's own list or table gets the class, each kind shows
+    once, as a marker. A file name with a space and `#` gives links MkDocs can serve."""
+    old_list = (
+        "- 09:05 [action] The config push rolls out to all regions.\n"
+        "- 09:12 [observation] p99 latency on checkout-api rises from 180 ms to 2.4 s.\n"
+        "- 09:19 [detection] The checkout latency alert pages the on-call engineer.\n"
+        "- 09:26 [decision] Roll back the 09:05 config push rather than scale out.\n"
+        "- 09:31 [mitigation] Rollback completes; latency returns to baseline.\n"
+    )
+    assert old_list in valid_text()
+    listed = valid_text().replace(old_list, (
+        "All times UTC.\n\n"
+        "- **09:05** UTC — [action] The config push rolls out to all regions.\n"
+        "- `09:12` UTC: [observation] p99 latency rises.\n"
+        "- 09:19 [detection] The alert pages the on-call engineer.\n"
+        "- 09:31 [mitigation] Rollback completes.\n"
+    )) + "\n## Open Questions\n\n- Why was the template shared?\n"
+    tabled = valid_text().replace("PM-2024-001", "PM-2024-002").replace(old_list, (
+        "| Time | What |\n|---|---|\n| 09:05 | [action] Push. |\n| 09:12 | [observation] Slow. |\n"
+        "| 09:31 | [mitigation] Rolled back. |\n"
+    ))
+    result = site_builder({"2024/list.md": listed, "2024/a table #2.md": tabled})
+    assert result.returncode == 0, result.output
+    html = result.read("postmortems/2024/list/index.html")
+    timeline, questions = html.split('<h2 id="timeline"', 1)[1].split('<h2 id="open-questions"', 1)
+    assert "<p>All times UTC.</p>" in timeline and '<ul class="pmkb-timeline">' in timeline
+    assert "pmkb-timeline" not in questions
+    assert [k for k in re.findall(r"pmkb-kind--([a-z]+)", timeline)] == ["action", "observation", "detection", "mitigation"]
+    assert "[action]" not in timeline and "[observation]" not in timeline
+    page = result.site / "postmortems/2024/a table #2/index.html"
+    table = page.read_text(encoding="utf-8").split('<h2 id="timeline"', 1)[1].split("<h2", 1)[0]
+    assert '<table class="pmkb-timeline">' in table
+    assert table.count("pmkb-kind--observation") == 1 and "[observation]" not in table
+    assert "Slow." in table
+    # Links to it are quoted as MkDocs quotes the page's own URL.
+    listing = result.read("postmortems/index.html")
+    assert 'href="../postmortems/2024/a%20table%20%232/"' in listing and "a table #2/" not in listing
+    assert '"url": "https://kb.example.com/postmortems/2024/a%20table%20%232/"' in result.read("incidents.json")
+
+
 def test_strict_build_fails_and_reports_every_error(site_builder):
     bad1 = valid_text().replace("PM-2024-001", "PM-2024-002").replace("severity: SEV2", "severity: SEV9")
     bad2 = valid_text().replace("PM-2024-001", "PM-2024-003").replace("- 09:26", "- 09:01")

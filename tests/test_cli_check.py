@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 from conftest import make_project, valid_text
@@ -147,3 +149,23 @@ def test_a_folder_around_the_knowledge_base_checks_each_file_once(tmp_path):
     text = run(root, "check", ".").stderr
     assert "1 file outside postmortems/ checked as a set of their own" in text
     assert "3 postmortems checked" in text
+
+
+@pytest.mark.parametrize(
+    "options,env,expected",
+    [
+        ({"reference_date": "0001-01-01"}, {}, "reference_date: 0001-01-01 is outside 1970-01-01 to 9998-12-31"),
+        ({"reference_date": "9999-12-31"}, {}, "reference_date: 9999-12-31 is outside 1970-01-01 to 9998-12-31"),
+        ({}, {"SOURCE_DATE_EPOCH": "99999999999999"}, "SOURCE_DATE_EPOCH=99999999999999 is not a time before the year 10000"),
+    ],
+)
+def test_a_reference_date_at_the_calendars_ends_is_a_configuration_error(tmp_path, options, env, expected):
+    """The pages count periods around the reference date: at the calendar's ends there are
+    none, and the build crashed. Now `check` and the build both say which setting is wrong."""
+    root = make_project(tmp_path / "kb", {"a.md": valid_text()}, options)
+    proc = subprocess.run([POSTMORTEM, "check"], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1", **env}, timeout=60)
+    assert proc.returncode == 2 and expected in proc.stderr and "Traceback" not in proc.stderr
+    built = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q"], cwd=root, capture_output=True,
+                           text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, timeout=120)
+    assert built.returncode != 0 and expected in built.stderr and "Traceback" not in built.stderr

@@ -63,6 +63,7 @@ CASES = [
     ("title empty", sub("title: Checkout latency after a config push", "title: ''"), 3, "frontmatter.empty", "`title` is empty"),
     ("title too long", sub("title: Checkout latency after a config push", "title: " + "x" * 121), 3, "frontmatter.too-long", "120"),
     ("summary too long", sub("summary: For 19 minutes", "summary: " + "y" * 600 + " For"), 7, "frontmatter.too-long", "600"),
+    ("title with a control character", sub("title: Checkout latency after a config push", 'title: "Checkout\\x01latency"'), 3, "frontmatter.control", "control character (U+0001)"),
     ("title is a list", sub("title: Checkout latency after a config push", "title: [a, b]"), 3, "frontmatter.type", "must be text"),
     # --- enums
     ("status enum", sub("status: published", "status: Published"), 4, "frontmatter.enum", "did you mean `published`"),
@@ -258,3 +259,13 @@ def test_headings_in_code_blocks_are_not_sections():
 def test_secrets_are_found_even_when_the_yaml_is_broken():
     result = check("---\nid: [oops\n---\n\nour key AKIAIOSFODNN7EXAMPLE leaked\n")
     assert [(f.line, f.code) for f in result.findings] == [(2, "frontmatter.yaml"), (5, "secrets.aws-access-key")]
+
+
+def test_utc_after_a_bold_or_code_time_keeps_the_kind():
+    old = "- 09:05 [action] The config push rolls out to all regions."
+    assert old in valid_text()
+    for written in ("- **09:05** UTC — [action] Push.", "- `09:05` UTC: [action] Push.", "- **09:05 UTC** - [action] Push."):
+        result = check(sub(old, written))
+        assert result.findings == (), [f.format() for f in result.findings]
+        first = result.record.timeline[0]
+        assert (first.kind, first.text) == ("action", "Push."), written

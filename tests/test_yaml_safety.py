@@ -28,6 +28,10 @@ CASES = [
     ("custom tag", "---\nid: !Ref x\n---\n", 2, "not allowed"),
     ("deep flow nesting", "---\nid: " + "[" * 50_000 + "]" * 50_000 + "\n---\n", 2, "nests deeper"),
     ("deep block nesting", "---\n" + "".join("  " * i + f"k{i}:\n" for i in range(60)) + "---\n", 34, "nests deeper"),
+    # Integers Python cannot print (over 4,300 digits) crashed the pages and exports.
+    ("huge hex integer", "---\nimpact: {users_affected: 0x" + "f" * 4000 + "}\n---\n", 2, "more than 1,000 digits"),
+    ("huge binary integer", "---\nx: [0b" + "1" * 20_000 + "]\n---\n", 2, "more than 1,000 digits"),
+    ("huge base-60 integer", "---\nsupport_tickets: " + ":".join(["59"] * 3000) + "\n---\n", 2, "more than 1,000 digits"),
     ("huge front matter", "---\n" + "".join(f"k{i}: {'v' * 80}\n" for i in range(4000)) + "---\n", 2, "larger than"),
 ]
 

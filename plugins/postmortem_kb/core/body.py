@@ -36,7 +36,7 @@ _STAMP = (
 # A timestamp, optionally in bold or code, optionally followed by "UTC", then
 # a separator and an optional [kind] marker (not a Markdown link).
 _ENTRY = re.compile(
-    r"^(?P<wrap>\*\*|`|__)?(?:" + _STAMP + r")(?:[ \t]*UTC)?(?P=wrap)?"
+    r"^(?P<wrap>\*\*|`|__)?(?:" + _STAMP + r")(?:[ \t]*UTC)?(?P=wrap)?(?:[ \t]*UTC)?"
     r"(?P<rest>(?:[ \t]*(?:[-–—:|][ \t]*)?)(?:\[(?P<kind>[^\]\s]{1,30})\](?!\())?.*)$",
     re.DOTALL,
 )

@@ -40,6 +40,9 @@ _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*
 # Unicode direction controls (embeddings, overrides, isolates): invisible, and they
 # make text display in another order than it is written ("Trojan Source").
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Control characters a YAML escape can write (`"\x01"`, `"\0"`): invisible, and not allowed
+# in the feed's XML. Tabs and line breaks are text.
+CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Allowed clock skew between the author's machine and the builder's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 _EARLIEST_YEAR = 1970  # earlier timestamps are typos (`0024` for `2024`), not incidents
@@ -192,6 +195,14 @@ class _Checker:
         text = node.text.strip()
         if not text:
             self.err(node, "frontmatter.empty", f"`{name}` is empty; give it a value")
+            return None
+        control = None if text.isprintable() else CONTROLS.search(text)
+        if control:
+            self.err(
+                node,
+                "frontmatter.control",
+                f"`{name}` contains an invisible control character (U+{ord(control.group()):04X}); remove it",
+            )
             return None
         bidi = None if text.isascii() else BIDI_CONTROLS.search(text)
         if bidi:

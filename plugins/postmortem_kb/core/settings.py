@@ -100,15 +100,36 @@ DEFAULT_SEVERITIES: tuple[Severity, ...] = (
 AUDIENCES = ("public", "internal")
 
 
+# The reference date's range: the pages count periods back and forward from it, and
+# a date at the calendar's ends (`0001-01-01`, `9999-12-31`) has no period around it.
+EARLIEST_REFERENCE = dt.date(1970, 1, 1)
+LATEST_REFERENCE = dt.date(9998, 12, 31)
+
+
+def reference_date_problem(value: dt.date) -> str | None:
+    """Why `value` cannot be the reference date, or None."""
+    if EARLIEST_REFERENCE <= value <= LATEST_REFERENCE:
+        return None
+    return f"{value.isoformat()} is outside {EARLIEST_REFERENCE.isoformat()} to {LATEST_REFERENCE.isoformat()}"
+
+
 def default_reference_date() -> dt.date:
     """Today in UTC, or the day of `SOURCE_DATE_EPOCH` when that is set.
 
     The reference date is only used to mark action items overdue; fixing it
-    makes two builds of the same commit identical.
+    makes two builds of the same commit identical. Raises ValueError for a
+    `SOURCE_DATE_EPOCH` that gives no usable date.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(f"SOURCE_DATE_EPOCH={epoch[:30]} is not a time before the year 10000") from None
+        problem = reference_date_problem(day)
+        if problem:
+            raise ValueError(f"SOURCE_DATE_EPOCH={epoch[:30]} gives no usable date: {problem}")
+        return day
     return dt.datetime.now(dt.timezone.utc).date()
 
 

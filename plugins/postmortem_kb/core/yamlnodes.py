@@ -47,6 +47,8 @@ except ImportError:  # pragma: no cover - depends on the platform's wheel
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 MAX_VALUES = 20_000
+MAX_INT_DIGITS = 1_000
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219)  # log2(10) bits a digit
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {
@@ -121,8 +123,16 @@ def _scalar_value(tag: str, value: str, line: int) -> tuple[str, Any]:
     except LookupError:  # `!!bool maybe` (a table lookup), `!!int ''` (an index)
         raise YamlError(line, f"`{value}` is not a valid {kind}") from None
     except (ValueError, yaml.YAMLError) as exc:
-        raise YamlError(line, f"`{value}` is not a valid {kind}: {exc}") from None
+        raise YamlError(line, f"`{_shown(value)}` is not a valid {kind}: {exc}") from None
+    if kind == "int" and constructed.bit_length() > _MAX_INT_BITS:
+        # `0xfff...` or `59:59:...` (base 60) build integers Python cannot print (over 4,300
+        # digits), which crashed the pages and exports that show them.
+        raise YamlError(line, f"`{_shown(value)}` is a number of more than {MAX_INT_DIGITS:,} digits; write a real value")
     return kind, constructed
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else f"{value[:12]}... ({len(value):,} characters)"
 
 
 def _bad_tag_message(tag: str) -> str:

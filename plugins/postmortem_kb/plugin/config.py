@@ -23,6 +23,7 @@ from ..core.settings import (
     Settings,
     Severity,
     default_reference_date,
+    reference_date_problem,
 )
 
 PLUGIN_NAME = "postmortems"
@@ -77,8 +78,8 @@ class PostmortemsConfig(Config):
     """Extra top-level front-matter keys your organisation uses (not warned about)."""
 
     reference_date = c.Optional(c.Type(str))
-    """`YYYY-MM-DD` used to decide which action items are overdue. Default: today
-    (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set."""
+    """`YYYY-MM-DD` used to decide which action items are overdue, from 1970-01-01 to
+    9998-12-31. Default: today (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set."""
 
     disabled_rules = c.ListOfItems(c.Type(str), default=[])
     """Lint rule ids switched off for this site (for example `blameless.hindsight`)."""
@@ -124,7 +125,6 @@ def to_settings(config: PostmortemsConfig) -> Settings:
         names = [s.name for s in severities]
         if len(set(names)) != len(names):
             raise ValidationError("severities: a severity name is listed twice")
-    reference = default_reference_date()
     if config.reference_date:
         try:
             reference = dt.date.fromisoformat(str(config.reference_date))
@@ -132,6 +132,14 @@ def to_settings(config: PostmortemsConfig) -> Settings:
             raise ValidationError(
                 f"reference_date: `{config.reference_date}` is not a date like 2026-01-31"
             ) from None
+        problem = reference_date_problem(reference)
+        if problem:
+            raise ValidationError(f"reference_date: {problem}")
+    else:
+        try:
+            reference = default_reference_date()
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
     if config.related_limit < 0:
         raise ValidationError("related_limit must be 0 or more")
     return Settings(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from functools import lru_cache
+from urllib.parse import quote
 
 
 def duration(delta: dt.timedelta | None) -> str:
@@ -42,8 +43,8 @@ def page_url(src_uri: str) -> str:
     """The directory URL MkDocs gives `src_uri` (use_directory_urls)."""
     stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
     if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/"
+        return quote(stem[: -len("index")])
+    return quote(stem + "/")  # as MkDocs quotes `File.url`: `a b#c.md` is `a%20b%23c/`
 
 
 @lru_cache(maxsize=65536)

@@ -17,7 +17,7 @@ from . import urls
 from .blocks import block_marker
 from .environment import Renderer
 
-_TIMELINE_HEADING = re.compile(r'(<h2 id="timeline"[^>]*>.*?</h2>\s*)<(ul|ol|table)>', re.DOTALL | re.IGNORECASE)
+_LIST_OPEN = re.compile(r"<(ul|ol|table)>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +67,9 @@ def timeline_marker(entry: Any) -> str:
 _TAIL = re.compile(
     r"^(?:\*\*|`|__)?(?:[ \t]*UTC)?(?:\*\*|`|__)?[ \t]*(?:[-–—:][ \t]*)?(?:\[[^\]\s]+\](?!\())?[ \t]*"
 )
+# In a table row the kind is in the next cell: `| 09:12 | [observation] ... |`. The cell's
+# `|` stays; the kind goes, as it does from a list item (the marker shows it).
+_CELL_KIND = re.compile(r"^((?:\*\*|`|__)?(?:[ \t]*UTC)?(?:\*\*|`|__)?[ \t]*\|[ \t]*)\[[^\]\s]+\](?!\()[ \t]*")
 
 
 def compose_markdown(
@@ -101,8 +104,12 @@ def compose_markdown(
         end = position + len(entry.stamp)
         # Swallow wrapping markup, "UTC", separators and the [kind] marker.
         tail = line[end:]
-        match = _TAIL.match(tail)
-        rest = tail[match.end() if match else 0 :]
+        cell = _CELL_KIND.match(tail) if entry.kind else None
+        if cell:
+            rest = cell.group(1) + tail[cell.end() :]
+        else:
+            match = _TAIL.match(tail)
+            rest = tail[match.end() if match else 0 :]
         head = line[:position]
         if head.rstrip().endswith(("**", "`", "__")):
             head = head.rstrip()[:-2 if head.rstrip().endswith(("**", "__")) else -1] + " "
@@ -143,13 +150,17 @@ def compose_markdown(
 
 def mark_timeline(html: str) -> str:
     """Give the timeline's list or table a class the stylesheet can target."""
-    start = html.lower().find('<h2 id="timeline"')  # the pattern alone scans every position
-    if start < 0:
+    start = html.lower().find('<h2 id="timeline"')
+    heading_end = html.find("</h2>", start) if start >= 0 else -1
+    if heading_end < 0:
         return html
-    match = _TIMELINE_HEADING.search(html, start)
+    # The section's first list or table, after an introduction such as "All times UTC."
+    # if there is one, but never one of the next section's.
+    section_end = html.find("<h2", heading_end)
+    match = _LIST_OPEN.search(html, heading_end, section_end if section_end >= 0 else len(html))
     if match is None:
         return html
-    return f'{html[:match.start()]}{match.group(1)}<{match.group(2)} class="pmkb-timeline">{html[match.end():]}'
+    return f'{html[:match.start()]}<{match.group(1)} class="pmkb-timeline">{html[match.end():]}'
 
 
 def iso_date(value: dt.datetime | dt.date) -> str:
