@@ -150,7 +150,8 @@ def compose_markdown(
 
 def mark_timeline(html: str) -> str:
     """Give the timeline's list or table a class the stylesheet can target."""
-    start = html.lower().find('<h2 id="timeline"')
+    # Python-Markdown writes tags in lowercase (and `str.lower` may change the length, `İ`).
+    start = html.find('<h2 id="timeline"')
     heading_end = html.find("</h2>", start) if start >= 0 else -1
     if heading_end < 0:
         return html
