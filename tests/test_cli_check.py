@@ -169,3 +169,23 @@ def test_a_reference_date_at_the_calendars_ends_is_a_configuration_error(tmp_pat
     built = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build", "-q"], cwd=root, capture_output=True,
                            text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env}, timeout=120)
     assert built.returncode != 0 and expected in built.stderr and "Traceback" not in built.stderr
+
+
+def test_control_characters_from_a_file_reach_no_terminal(tmp_path):
+    """A file's text quoted in a finding is shown with its control characters escaped:
+    `\\x1b]0;...` would retitle the terminal, `\\x1b[2J` clear it."""
+    text = valid_text().replace("- 09:26 [decision]", "- \x1b[2J\x1b]0;PWNED\x07 09:26 [decision]")
+    root = make_project(tmp_path / "kb", {"2024/a.md": text})
+    for output in ("text", "github"):
+        proc = run(root, "check", "--format", output)
+        assert proc.returncode == 1
+        assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
+        assert "\\x1b[2J\\x1b]0;PWNED\\x07 09:26" in proc.stdout
+
+
+def test_a_file_ending_in_upper_case_md_is_an_error_not_a_broken_page(tmp_path):
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    (root / "postmortems" / "2024" / "B.MD").write_text(valid_text().replace("PM-2024-001", "PM-2024-002"), encoding="utf-8")
+    proc = run(root, "check")
+    assert proc.returncode == 1
+    assert "postmortems/2024/B.MD: error: the file name ends in `.MD`, and MkDocs renders only `.md` files: rename it to `B.md`" in proc.stdout

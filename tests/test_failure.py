@@ -87,6 +87,10 @@ def test_serve_keeps_the_last_good_version_while_a_postmortem_is_edited(tmp_path
         messages = [r.getMessage() for r in caplog.records]
         assert any("postmortems/edited.md:6: error: `severity: SEV22` is not allowed" in m for m in messages), messages
         assert any("serving its last valid version" in m for m in messages), messages
+        # The closing line agrees: the invalid file is served, not left out.
+        closing = [m for m in messages if "postmortems: 1 error" in m]
+        assert closing and "1 invalid postmortem served at the last valid version" in closing[0], closing
+        assert "left out of the site" not in closing[0]
         # The last good version is still served; the rest of the site is rebuilt.
         assert "PM-2024-009" in page.read_text(encoding="utf-8")
         assert (site / "postmortems" / "new" / "index.html").is_file()

@@ -162,3 +162,32 @@ def test_a_failed_rebuild_leaves_nothing_to_reuse(served, tmp_path):
     plugin = rebuild()
     assert plugin.memo.reused is False
     assert_same_site(site, fresh(root, tmp_path))
+
+
+def test_dirty_rebuilds_keep_one_copy_of_each_search_entry(served, tmp_path):
+    """Material's dirty-reload merge drops the old entries of one page only; an edit here
+    renders more (the edited postmortem and the generated pages it changes), and their
+    old entries stayed beside the new ones, one more copy at each rebuild."""
+    import json
+    from collections import Counter
+
+    root, site, rebuild = served
+    rebuild(dirty=True)
+    index = site / "search" / "search_index.json"
+
+    def locations() -> Counter:
+        return Counter(entry["location"] for entry in json.loads(index.read_text(encoding="utf-8"))["docs"])
+
+    first = locations()
+    assert first and max(first.values()) == 1
+    pm = root / "postmortems" / "2024" / "a.md"
+    for title in ("Checkout latency after a pool change", "Checkout latency after a pool resize"):
+        current = pm.read_text(encoding="utf-8").split("title: ", 1)[1].split("\n", 1)[0]
+        edit(pm, f"title: {current}", f"title: {title}")
+        rebuild(dirty=True)
+        again = locations()
+        assert max(again.values()) == 1, [loc for loc, n in again.items() if n > 1]
+        assert set(again) == set(first)
+        docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+        titles = [d["title"] for d in docs if d["location"] == "postmortems/2024/a/"]
+        assert titles == [f"PM-2024-001: {title}"]

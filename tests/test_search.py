@@ -347,3 +347,17 @@ def test_blocks_the_indexer_could_read_differently_in_a_page_are_not_flattened(b
     from postmortem_kb.search.lean import flat_block
 
     assert flat_block(block) is None
+
+
+def test_dirty_merge_keeps_each_rendered_page_once():
+    from postmortem_kb.search.dirty import merge
+
+    def e(location, title="t"):
+        return {"location": location, "title": title, "text": ""}
+
+    before = [e(""), e("a/"), e("a/#x"), e("b/"), e("lessons/")]
+    fresh = [e("a/", "new"), e("a/#y", "new"), e("lessons/", "new")]
+    merged = merge(before, fresh, {"a/", "lessons/"})
+    assert merged == [e(""), e("b/"), *fresh]
+    # A page rendered with no entries now (excluded from search) loses its old ones.
+    assert merge(merged, [], {"b/"}) == [e(""), *fresh]

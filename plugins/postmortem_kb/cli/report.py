@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ..core.findings import Finding, Level
+from ..core.findings import Finding, Level, visible
 from .common import EXIT_ERRORS, EXIT_OK, colour_allowed, plural
 
 FORMATS = ("text", "json", "github")
@@ -32,11 +32,11 @@ def escape_property(text: str) -> str:
 def workflow_command(finding: Finding, path: str) -> str:
     """`::error file=...,line=...,title=...::message` for one finding."""
     command = "error" if finding.level is Level.ERROR else "warning"
-    properties = [f"file={escape_property(path)}"]
+    properties = [f"file={escape_property(visible(path))}"]
     if finding.line:
         properties.append(f"line={finding.line}")
     properties.append(f"title={escape_property(finding.code)}")
-    return f"::{command} {','.join(properties)}::{escape_data(finding.message)}"
+    return f"::{command} {','.join(properties)}::{escape_data(visible(finding.message, lines=True))}"
 
 
 def workspace_path(path: str, root: Path) -> str:
@@ -108,8 +108,8 @@ def emit(outcome: Outcome, output_format: str, *, quiet: bool, root: Path) -> in
             if quiet and not finding.is_error:
                 continue
             label = click.style(finding.level.value, fg="red" if finding.is_error else "yellow", bold=True)
-            where = f"{finding.path}:{finding.line}" if finding.line else finding.path
-            click.echo(f"{where}: {label}: {finding.message}", color=colour)
+            where = f"{visible(finding.path)}:{finding.line}" if finding.line else visible(finding.path)
+            click.echo(f"{where}: {label}: {visible(finding.message)}", color=colour)
         if not quiet:
             fg = "red" if outcome.failed else ("yellow" if outcome.warnings else "green")
             click.echo(click.style(outcome.headline(), fg=fg), err=True, color=colour)
@@ -117,7 +117,7 @@ def emit(outcome: Outcome, output_format: str, *, quiet: bool, root: Path) -> in
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(visible(text).split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def step_summary(outcome: Outcome, root: Path) -> str:

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+
+# Control characters a file's name or text can bring into a message: shown as escapes,
+# never sent to a terminal or a log as they are (`\x1b[2J` would clear the screen).
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` with its control characters written as escapes (`\\n`, `\\x1b`); tabs stay,
+    and line breaks too with `lines` (for outputs that escape them their own way)."""
+    if text.isprintable():
+        return text
+    pattern = _CONTROLS_BUT_LINES if lines else _CONTROLS
+    return pattern.sub(lambda m: {"\n": "\\n", "\r": "\\r"}.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 class Level(str, Enum):
@@ -32,8 +47,9 @@ class Finding:
         return self.level is Level.ERROR
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.level.value}: {self.message}"
+        """`path:line: level: message`, one line, safe to print."""
+        where = f"{visible(self.path)}:{self.line}" if self.line else visible(self.path)
+        return f"{where}: {self.level.value}: {visible(self.message)}"
 
     def to_dict(self) -> dict[str, object]:
         return {

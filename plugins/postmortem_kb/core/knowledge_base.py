@@ -98,6 +98,13 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
             if entry.is_symlink():
                 findings.append(_symlink_finding(rel, "file"))
                 continue
+            if not entry.name.endswith(".md"):  # `.MD`: MkDocs would copy it, not render it
+                findings.append(Finding(
+                    rel, 0, Level.ERROR, "file.extension",
+                    f"the file name ends in `{entry.name[-3:]}`, and MkDocs renders only `.md` files: "
+                    f"rename it to `{entry.name[:-3]}.md`",
+                ))
+                continue
             files.append(rel)
     return Discovery(tuple(sorted(files)), tuple(sorted(findings, key=sort_key)))
 
@@ -636,6 +643,10 @@ def _load_with_store(
     return [r for r in results if r is not None]
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def assemble(
     results: list[FileResult],
     settings: Settings,
@@ -671,6 +682,12 @@ def assemble(
                 )
             )
     known = set(owners) | other_ids
+    # A file whose id cannot be read (broken YAML, a bad id) may be the one meant: say so.
+    unreadable = sum(1 for result in results if result.id is None)
+    maybe = (
+        f" (or fix the {_plural(unreadable, 'postmortem')} whose id cannot be read: it may be one of them)"
+        if unreadable else ""
+    )
     for result in results:
         for target, line in result.related:
             if target not in known:
@@ -681,7 +698,7 @@ def assemble(
                         Level.ERROR,
                         "frontmatter.related-missing",
                         f"`related` lists `{target}`, but no postmortem has that id; check the id "
-                        "or remove it",
+                        f"or remove it{maybe}",
                     )
                 )
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import html
+import json
 import os
 import pickle
 import re
@@ -61,6 +62,7 @@ from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
+from ..search import dirty as dirty_search
 from ..search import presplit
 from ..search.lean import flat_block, search_copy
 from .config import PostmortemsConfig, to_settings
@@ -145,6 +147,12 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._page_sections: dict[str, tuple[bytes, bytes]] = {}
         self._presplit: tuple[Page, bytes] | None = None
         self._search_plugins: list[Any] = []
+        # `serve --dirty`: the search index as it should be after the last rebuild, and the
+        # pages rendered in this one (search/dirty.py says why Material's own merge is not enough).
+        self._dirty_index: list[dict[str, Any]] | None = None
+        self._rendered_urls: set[str] = set()
+        self._fresh_entries: list[dict[str, Any]] | None = None
+        self._kept = 0  # invalid postmortems served at their last valid version (serve)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -199,9 +207,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         alone = not self.is_serve and threading.active_count() == 1
         kb = load_knowledge_base(self.root, self.settings, cache=self.cache, workers=None if alone else 1)
         self.kb = kb
+        self._kept = 0
         if self.is_serve:  # issue 7: a postmortem being edited keeps its last good version
             for path in keep_last_good(kb, self.last_good):
                 log.warning(f"{path}: has errors; serving its last valid version until they are fixed")
+                self._kept += 1
         for finding in kb.findings:
             if finding.is_error:
                 log.error(finding.format())
@@ -598,6 +608,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         pm = self.by_src.get(page.file.src_uri)
         if pm is not None:
             context["postmortem"] = pm
+        if self.dirty and self.is_serve:
+            self._rendered_urls.add(page.url)
         return context
 
     # Last: the context the template gets, kept for the pages a child writes (its fallback).
@@ -635,11 +647,44 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._run_pagefind(config)
         # Issue 7: one closing line with the count of findings. A strict build with
         # findings aborts right after this event: on_build_error says it failed.
-        line = closing_line(self.kb, failed=False)
+        line = closing_line(self.kb, failed=False, kept=self._kept)
         if line and not config.strict:
             log.warning(line)
 
-    on_post_build = CombinedEvent(_on_post_build_pages, _on_post_build_site)
+    # `serve --dirty` (search/dirty.py): this build's search entries, before Material's
+    # search plugin (priority 0) merges them with the previous build's...
+    @event_priority(50)
+    def _on_post_build_fresh_search(self, *, config: MkDocsConfig) -> None:
+        index = self._material_index() if self.config.enabled and self.dirty and self.is_serve else None
+        self._fresh_entries = list(index.entries) if index is not None else None
+
+    # ...and, once it has written its index, the index rewritten with one copy of each page.
+    @event_priority(-100)
+    def _on_post_build_search(self, *, config: MkDocsConfig) -> None:
+        fresh, self._fresh_entries = self._fresh_entries, None
+        rendered, self._rendered_urls = self._rendered_urls, set()
+        index = self._material_index()
+        if fresh is None or index is None:
+            return
+        if self._dirty_index is None:  # the first build: Material had nothing to merge
+            self._dirty_index = list(index.entries)
+            return
+        merged = dirty_search.merge(self._dirty_index, fresh, rendered)
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
+            return
+        data["docs"] = merged
+        path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+        # Material merges the next build with its own previous index: make it this one.
+        self._dirty_index = index.entries = merged
+
+    on_post_build = CombinedEvent(
+        _on_post_build_pages, _on_post_build_fresh_search, _on_post_build_site, _on_post_build_search
+    )
 
     def on_build_error(self, *, error: Exception) -> None:
         """Issue 7: a failed build says so once, and leaves no complete-looking site."""

@@ -27,8 +27,10 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def closing_line(kb: KnowledgeBase, *, failed: bool) -> str | None:
-    """`postmortems: build failed: 3 errors, 1 warning in 2 files ...`, or None when clean."""
+def closing_line(kb: KnowledgeBase, *, failed: bool, kept: int = 0) -> str | None:
+    """`postmortems: build failed: 3 errors, 1 warning in 2 files ...`, or None when clean.
+
+    `kept`: invalid files served at their last valid version (`keep_last_good`)."""
     errors, warnings = len(kb.errors), len(kb.warnings)
     if not errors and not warnings:
         return None
@@ -39,8 +41,10 @@ def closing_line(kb: KnowledgeBase, *, failed: bool) -> str | None:
             f"postmortems: build failed: {counts} (listed above); the site directory was emptied "
             "so that a failed build is never deployed"
         )
-    left_out = f"; {_plural(kb.invalid, 'invalid postmortem')} left out of the site" if kb.invalid else ""
-    return f"postmortems: {counts} (listed above){left_out}"
+    left = kb.invalid - kept
+    left_out = f"; {_plural(left, 'invalid postmortem')} left out of the site" if left > 0 else ""
+    served = f"; {_plural(kept, 'invalid postmortem')} served at the last valid version" if kept else ""
+    return f"postmortems: {counts} (listed above){left_out}{served}"
 
 
 def keep_last_good(kb: KnowledgeBase, last_good: dict[str, Postmortem]) -> list[str]:
