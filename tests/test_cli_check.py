@@ -172,15 +172,23 @@ def test_a_reference_date_at_the_calendars_ends_is_a_configuration_error(tmp_pat
 
 
 def test_control_characters_from_a_file_reach_no_terminal(tmp_path):
-    """A file's text quoted in a finding is shown with its control characters escaped:
-    `\\x1b]0;...` would retitle the terminal, `\\x1b[2J` clear it."""
-    text = valid_text().replace("- 09:26 [decision]", "- \x1b[2J\x1b]0;PWNED\x07 09:26 [decision]")
+    """Text quoted from a file in a finding is shown with its control characters escaped:
+    `\\x1b]0;...` would retitle the terminal, `\\x1b[2J` clear it. Raw ones are refused
+    while reading (`file.control`); YAML escapes (`\\e`) and file names can still bring them."""
+    text = valid_text().replace("severity: SEV2", 'severity: "SEV\\e[2J\\e]0;PWNED\\a"')
     root = make_project(tmp_path / "kb", {"2024/a.md": text})
+    (root / "postmortems" / "2024" / "b\x1b[8m.md").write_text(
+        valid_text().replace("PM-2024-001", "PM-2024-002").replace("- 09:26", "- 09:01"), encoding="utf-8")
+    raw = valid_text().replace("PM-2024-001", "PM-2024-003").replace("- 09:26 [decision]", "- 09:26 \x1b[2J [decision]")
+    (root / "postmortems" / "2024" / "c.md").write_text(raw, encoding="utf-8")
     for output in ("text", "github"):
         proc = run(root, "check", "--format", output)
         assert proc.returncode == 1
         assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
-        assert "\\x1b[2J\\x1b]0;PWNED\\x07 09:26" in proc.stdout
+        assert "SEV\\x1b[2J\\x1b]0;PWNED\\x07" in proc.stdout
+        assert "b\\x1b[8m.md" in proc.stdout
+    proc = run(root, "check")
+    assert "postmortems/2024/c.md:" in proc.stdout and "invisible control character (U+001B)" in proc.stdout
 
 
 def test_a_file_ending_in_upper_case_md_is_an_error_not_a_broken_page(tmp_path):

@@ -10,6 +10,10 @@ import re
 from dataclasses import dataclass
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Control bytes other than tab and line breaks: invisible in an editor, copied into the
+# HTML as they are. Found by deleting them (a C loop, about 5 µs a file) and comparing lengths.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_CONTROL_SET = frozenset(_CONTROL_BYTES)
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # the same, at any line of a text
@@ -60,6 +64,13 @@ def decode(data: bytes) -> str:
             text[: text.index("\x00")].count("\n") + 1,
             "file.encoding",
             "the file contains a NUL byte; a postmortem is a UTF-8 text file",
+        )
+    if len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        position = next(i for i, ch in enumerate(text) if ord(ch) in _CONTROL_SET)
+        raise SourceError(
+            text[:position].count("\n") + 1,
+            "file.control",
+            f"this line contains an invisible control character (U+{ord(text[position]):04X}); remove it",
         )
     return text
 
