@@ -70,7 +70,8 @@ def decode(data: bytes) -> str:
         raise SourceError(
             text[:position].count("\n") + 1,
             "file.control",
-            f"this line contains an invisible control character (U+{ord(text[position]):04X}); remove it",
+            f"this line contains an invisible control character (U+{ord(text[position]):04X}); remove it"
+            + (" (terminal colour codes pasted with a log? paste the log without them)" if text[position] == "\x1b" else ""),
         )
     return text
 
