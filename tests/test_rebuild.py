@@ -191,3 +191,37 @@ def test_dirty_rebuilds_keep_one_copy_of_each_search_entry(served, tmp_path):
         docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
         titles = [d["title"] for d in docs if d["location"] == "postmortems/2024/a/"]
         assert titles == [f"PM-2024-001: {title}"]
+
+
+def test_a_deleted_postmortem_leaves_the_dirty_search_index(served, tmp_path):
+    import json
+
+    root, site, rebuild = served
+    rebuild(dirty=True)
+    index = site / "search" / "search_index.json"
+
+    def pages() -> set[str]:
+        return {entry["location"].split("#")[0] for entry in json.loads(index.read_text(encoding="utf-8"))["docs"]}
+
+    assert {"", "postmortems/2024/b/"} <= pages()
+    (root / "postmortems" / "2024" / "b.md").unlink()
+    edit(root / "postmortems" / "2024" / "a.md", "Checkout latency after a config push", "Checkout latency, edited")
+    rebuild(dirty=True)
+    assert "postmortems/2024/b/" not in pages() and "" in pages() and "postmortems/2024/a/" in pages()
+
+
+def test_pages_rendered_by_a_failed_build_do_not_leave_the_next_dirty_index(served, tmp_path):
+    """A failed build never reaches the merge: the pages it rendered must not count as
+    rendered by the next build, which skips them (their HTML is newer) and would drop them."""
+    import json
+
+    root, site, rebuild = served
+    plugin = rebuild(dirty=True)
+    index = site / "search" / "search_index.json"
+    before = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    plugin._rendered_urls = {"", "postmortems/2024/b/"}  # what a build that failed after rendering them left
+    plugin.on_build_error(error=RuntimeError("a plugin failed"))
+    edit(root / "postmortems" / "2024" / "a.md", "Checkout latency after a config push", "Checkout latency, edited")
+    rebuild(dirty=True)
+    after = {entry["location"].split("#")[0] for entry in json.loads(index.read_text(encoding="utf-8"))["docs"]}
+    assert {entry["location"].split("#")[0] for entry in before} == after

@@ -361,3 +361,5 @@ def test_dirty_merge_keeps_each_rendered_page_once():
     assert merged == [e(""), e("b/"), *fresh]
     # A page rendered with no entries now (excluded from search) loses its old ones.
     assert merge(merged, [], {"b/"}) == [e(""), *fresh]
+    # A page that is gone (deleted, renamed, now a draft) leaves too.
+    assert merge(merged, [], set(), pages={"", "a/", "lessons/"}) == [e(""), *fresh]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..core.findings import Finding, Level, sort_key
+from ..core.findings import Finding, Level, sort_key, visible
 from ..core.knowledge_base import KnowledgeBase, assemble, discover, is_postmortem_path, load_knowledge_base
 from ..core.validate import check_bytes
 from ..core.settings import Settings
@@ -93,7 +93,7 @@ def _outside(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> list[tupl
         if path.is_dir():
             if inside:
                 continue
-            for file in sorted(path.rglob("*.md")):
+            for file in sorted(p for p in path.rglob("*.md") if p.is_file()):
                 rel = file.relative_to(path).as_posix()
                 if base in file.resolve().parents:
                     continue  # a folder around the knowledge base (`.`): its files are checked as part of it
@@ -115,7 +115,7 @@ def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[li
             data = file.read_bytes()
         except OSError as exc:
             results.append(None)
-            click.echo(f"postmortem: {shown}: cannot read: {exc.strerror}", err=True)
+            click.echo(f"postmortem: {visible(shown)}: cannot read: {exc.strerror}", err=True)
             continue
         results.append(check_bytes(shown, data, kb.settings))
     known_ids = frozenset(r.id for r in kb.results if r.id)

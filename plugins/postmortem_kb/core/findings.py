@@ -8,8 +8,9 @@ from enum import Enum
 
 # Control characters a file's name or text can bring into a message: shown as escapes,
 # never sent to a terminal or a log as they are (`\x1b[2J` would clear the screen).
-_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Direction controls too: they reorder what a terminal shows ("Trojan Source").
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str, *, lines: bool = False) -> str:
@@ -18,7 +19,13 @@ def visible(text: str, *, lines: bool = False) -> str:
     if text.isprintable():
         return text
     pattern = _CONTROLS_BUT_LINES if lines else _CONTROLS
-    return pattern.sub(lambda m: {"\n": "\\n", "\r": "\\r"}.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+    return pattern.sub(lambda m: _escape(m.group()), text)
+
+
+def _escape(char: str) -> str:
+    if char in "\n\r":
+        return "\\n" if char == "\n" else "\\r"
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
 
 class Level(str, Enum):

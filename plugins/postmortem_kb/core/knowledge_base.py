@@ -685,7 +685,8 @@ def assemble(
     # A file whose id cannot be read (broken YAML, a bad id) may be the one meant: say so.
     unreadable = sum(1 for result in results if result.id is None)
     maybe = (
-        f" (or fix the {_plural(unreadable, 'postmortem')} whose id cannot be read: it may be one of them)"
+        f" ({_plural(unreadable, 'postmortem')} {'has' if unreadable == 1 else 'have'} no id that can be "
+        "read: if one of them is meant, fix its errors first)"
         if unreadable else ""
     )
     for result in results:

@@ -62,6 +62,7 @@ from ..render.blocks import fill_blocks
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
+from ..core.findings import visible
 from ..search import dirty as dirty_search
 from ..search import presplit
 from ..search.lean import flat_block, search_copy
@@ -152,6 +153,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._dirty_index: list[dict[str, Any]] | None = None
         self._rendered_urls: set[str] = set()
         self._fresh_entries: list[dict[str, Any]] | None = None
+        self._page_urls: set[str] | None = None  # the pages this build has, for the same merge
         self._kept = 0  # invalid postmortems served at their last valid version (serve)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -162,6 +164,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.kb, self._site_dir = None, config.site_dir  # issue 7: no stale state in on_build_error
         self._full_content, self._nav = None, None
         self._page_sections, self._presplit = {}, None
+        self._rendered_urls, self._fresh_entries = set(), None  # a failed build's are not this one's
         self._stop_writing()
         if not self.config.enabled:
             return None
@@ -210,7 +213,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._kept = 0
         if self.is_serve:  # issue 7: a postmortem being edited keeps its last good version
             for path in keep_last_good(kb, self.last_good):
-                log.warning(f"{path}: has errors; serving its last valid version until they are fixed")
+                log.warning(f"{visible(path)}: has errors; serving its last valid version until they are fixed")
                 self._kept += 1
         for finding in kb.findings:
             if finding.is_error:
@@ -222,7 +225,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.by_src = {}
         for pm in kb.published:
             if files.get_file_from_path(pm.path) is not None:
-                log.warning(f"{pm.path}: a page with this path already exists in docs_dir; the postmortem is not added twice")
+                log.warning(f"{visible(pm.path)}: a page with this path already exists in docs_dir; the postmortem is not added twice")
                 continue
             file = File(
                 pm.path,
@@ -434,6 +437,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     @event_priority(-1000)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.dirty and self.is_serve:  # search/dirty.py: a deleted or renamed page leaves search
+            # As `Page.url` gives them (the home page's `./` is ``), which search locations use.
+            self._page_urls = {"" if file.url in (".", "./") else file.url for file in files.documentation_pages()}
         # Every page has its Markdown now: compositions nobody asked for (pages another
         # plugin or `--dirty` skipped) are dropped, and a child still at work ends.
         self._stop_composing()
@@ -658,18 +664,20 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         index = self._material_index() if self.config.enabled and self.dirty and self.is_serve else None
         self._fresh_entries = list(index.entries) if index is not None else None
 
-    # ...and, once it has written its index, the index rewritten with one copy of each page.
-    @event_priority(-100)
+    # ...and, once it has written its index, the index rewritten with one copy of each page:
+    # before the plugins that read it at -100 (Material's offline plugin inlines it).
+    @event_priority(-10)
     def _on_post_build_search(self, *, config: MkDocsConfig) -> None:
         fresh, self._fresh_entries = self._fresh_entries, None
         rendered, self._rendered_urls = self._rendered_urls, set()
+        pages, self._page_urls = self._page_urls, None
         index = self._material_index()
         if fresh is None or index is None:
             return
         if self._dirty_index is None:  # the first build: Material had nothing to merge
             self._dirty_index = list(index.entries)
             return
-        merged = dirty_search.merge(self._dirty_index, fresh, rendered)
+        merged = dirty_search.merge(self._dirty_index, fresh, rendered, pages)
         path = Path(config.site_dir) / "search" / "search_index.json"
         try:
             data = json.loads(path.read_bytes())
@@ -692,6 +700,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return
         # Issue 6: nothing from a failed build is reused by the next one.
         self.memo, self.generated, self._full_content, self._early_exports = BuildMemo(), {}, None, None
+        self._rendered_urls, self._fresh_entries, self._page_urls = set(), None, None
         self._flat_spans, self._page_sections, self._presplit = {}, {}, None
         self._stop_composing()
         self._stop_writing()

@@ -20,10 +20,22 @@ def page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def merge(previous: list[dict[str, Any]], fresh: list[dict[str, Any]], rendered: Iterable[str]) -> list[dict[str, Any]]:
+def merge(
+    previous: list[dict[str, Any]],
+    fresh: list[dict[str, Any]],
+    rendered: Iterable[str],
+    pages: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
     """The index after a dirty rebuild: `previous` (the index after the last build)
     without the entries of the pages rendered now, then `fresh` (this build's entries,
     taken before Material merges them). A page rendered with no entries (excluded
-    from search) loses its old ones."""
+    from search) loses its old ones; with `pages` (the URLs of this build's pages), so
+    does a page that is gone (deleted, renamed, now a draft)."""
     rendered = set(rendered)
-    return [entry for entry in previous if page_of(entry.get("location", "")) not in rendered] + fresh
+    current = set(pages) if pages is not None else None
+    kept = []
+    for entry in previous:
+        page = page_of(entry.get("location", ""))
+        if page not in rendered and (current is None or page in current):
+            kept.append(entry)
+    return kept + fresh
