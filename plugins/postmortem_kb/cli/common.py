@@ -57,5 +57,3 @@ def colour_allowed() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from ..core.findings import Finding, Level, visible
-from .common import EXIT_ERRORS, EXIT_OK, colour_allowed, plural
+from ..core.findings import Finding, Level, plural, visible
+from .common import EXIT_ERRORS, EXIT_OK, colour_allowed
 
 FORMATS = ("text", "json", "github")
 SUMMARY_ROWS = 200  # a step summary holds 1 MiB; keep it readable well before that

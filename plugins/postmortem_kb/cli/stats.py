@@ -16,7 +16,8 @@ import click
 
 from ..core.knowledge_base import KnowledgeBase, load_knowledge_base
 from ..core.settings import AUDIENCES
-from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, colour_allowed, load_project, plural
+from ..core.findings import plural
+from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, colour_allowed, load_project
 
 
 def figures(kb: KnowledgeBase) -> dict[str, Any]:

@@ -6,11 +6,21 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-# Control characters a file's name or text can bring into a message: shown as escapes,
-# never sent to a terminal or a log as they are (`\x1b[2J` would clear the screen).
-# Direction controls too: they reorder what a terminal shows ("Trojan Source").
-_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROLS_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters a text may not hide: control characters other than tab and line breaks, and
+# the direction controls that make text display in another order than it is written
+# ("Trojan Source"). Front matter refuses both (core/frontmatter.py); messages escape them.
+CONTROL_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+BIDI_CHARS = "\u202a-\u202e\u2066-\u2069"
+
+# In a message, shown as escapes, never sent to a terminal or a log as they are
+# (`\x1b[2J` would clear the screen); line breaks too, unless the output escapes them.
+_CONTROLS = re.compile(f"[\n\r{CONTROL_CHARS}{BIDI_CHARS}]")
+_CONTROLS_BUT_LINES = re.compile(f"[{CONTROL_CHARS}{BIDI_CHARS}]")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 file`, `2 files` (`many` for irregular plurals)."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def visible(text: str, *, lines: bool = False) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from .findings import Reporter
+from .findings import BIDI_CHARS, CONTROL_CHARS, Reporter
 from .model import ActionItem, Factor, Impact
 from .schema import (
     ACTION_ITEM_FIELDS,
@@ -26,7 +26,7 @@ from .schema import (
     TIMESTAMP_FIELDS,
 )
 from .settings import Settings
-from .yamlnodes import Y
+from .yamlnodes import Y, abbreviated
 
 ID_RE = re.compile(ID_PATTERN)
 SLUG_RE = re.compile(SLUG_PATTERN)
@@ -39,10 +39,10 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 _PLAIN_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#][!-~]*)?\Z")
 # Unicode direction controls (embeddings, overrides, isolates): invisible, and they
 # make text display in another order than it is written ("Trojan Source").
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = re.compile(f"[{BIDI_CHARS}]")
 # Control characters a YAML escape can write (`"\x01"`, `"\0"`): invisible, and not allowed
 # in the feed's XML. Tabs and line breaks are text.
-CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROLS = re.compile(f"[{CONTROL_CHARS}]")
 # Allowed clock skew between the author's machine and the builder's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 _EARLIEST_YEAR = 1970  # earlier timestamps are typos (`0024` for `2024`), not incidents
@@ -267,8 +267,7 @@ class _Checker:
             self.err(
                 node,
                 "frontmatter.range",
-                f"`{name}` must be between {low:g} and {high:g}, not "
-                + (node.text if len(node.text) <= 40 else f"{node.text[:12]}... ({len(node.text)} characters)"),
+                f"`{name}` must be between {low:g} and {high:g}, not {abbreviated(node.text)}",
             )
             return None
         return value

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..lint import active_rules
 from .audience import exclusion_reason
-from .findings import Finding, Level, sort_key
+from .findings import Finding, Level, plural, sort_key
 from .model import Postmortem
 from .settings import Settings
 from .validate import FileResult, check_bytes, identify_bytes
@@ -643,10 +643,6 @@ def _load_with_store(
     return [r for r in results if r is not None]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def assemble(
     results: list[FileResult],
     settings: Settings,
@@ -685,7 +681,7 @@ def assemble(
     # A file whose id cannot be read (broken YAML, a bad id) may be the one meant: say so.
     unreadable = sum(1 for result in results if result.id is None)
     maybe = (
-        f" ({_plural(unreadable, 'postmortem')} {'has' if unreadable == 1 else 'have'} no id that can be "
+        f" ({plural(unreadable, 'postmortem')} {'has' if unreadable == 1 else 'have'} no id that can be "
         "read: if one of them is meant, fix its errors first)"
         if unreadable else ""
     )

@@ -123,15 +123,16 @@ def _scalar_value(tag: str, value: str, line: int) -> tuple[str, Any]:
     except LookupError:  # `!!bool maybe` (a table lookup), `!!int ''` (an index)
         raise YamlError(line, f"`{value}` is not a valid {kind}") from None
     except (ValueError, yaml.YAMLError) as exc:
-        raise YamlError(line, f"`{_shown(value)}` is not a valid {kind}: {exc}") from None
+        raise YamlError(line, f"`{abbreviated(value)}` is not a valid {kind}: {exc}") from None
     if kind == "int" and constructed.bit_length() > _MAX_INT_BITS:
         # `0xfff...` or `59:59:...` (base 60) build integers Python cannot print (over 4,300
         # digits), which crashed the pages and exports that show them.
-        raise YamlError(line, f"`{_shown(value)}` is a number of more than {MAX_INT_DIGITS:,} digits; write a real value")
+        raise YamlError(line, f"`{abbreviated(value)}` is a number of more than {MAX_INT_DIGITS:,} digits; write a real value")
     return kind, constructed
 
 
-def _shown(value: str) -> str:
+def abbreviated(value: str) -> str:
+    """A scalar as a message quotes it: whole, or its start and its length when it is long."""
     return value if len(value) <= 40 else f"{value[:12]}... ({len(value):,} characters)"
 
 

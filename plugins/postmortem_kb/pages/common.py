@@ -90,10 +90,6 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
 @dataclass(frozen=True, slots=True)
 class Axis:
     """The periods a chart shows, oldest first."""

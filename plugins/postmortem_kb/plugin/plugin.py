@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import html
-import json
 import os
 import pickle
 import re
@@ -677,18 +676,11 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         if self._dirty_index is None:  # the first build: Material had nothing to merge
             self._dirty_index = list(index.entries)
             return
-        merged = dirty_search.merge(self._dirty_index, fresh, rendered, pages)
+        # Material merges the next build with its own previous index: make it this one, and
+        # write it as Material writes it (with no previous index, it writes these entries).
+        self._dirty_index = index.entries = dirty_search.merge(self._dirty_index, fresh, rendered, pages)
         path = Path(config.site_dir) / "search" / "search_index.json"
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict) or not isinstance(data.get("docs"), list):
-            return
-        data["docs"] = merged
-        path.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
-        # Material merges the next build with its own previous index: make it this one.
-        self._dirty_index = index.entries = merged
+        path.write_bytes(index.generate_search_index(None).encode("utf-8"))
 
     on_post_build = CombinedEvent(
         _on_post_build_pages, _on_post_build_fresh_search, _on_post_build_site, _on_post_build_search

@@ -19,12 +19,9 @@ import os
 from pathlib import Path
 
 from ..core.audience import exclusion_reason
+from ..core.findings import plural
 from ..core.knowledge_base import KnowledgeBase
 from ..core.model import Postmortem
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def closing_line(kb: KnowledgeBase, *, failed: bool, kept: int = 0) -> str | None:
@@ -35,15 +32,15 @@ def closing_line(kb: KnowledgeBase, *, failed: bool, kept: int = 0) -> str | Non
     if not errors and not warnings:
         return None
     files = len({f.path for f in kb.findings})
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(files, 'file')}"
+    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
     if failed:
         return (
             f"postmortems: build failed: {counts} (listed above); the site directory was emptied "
             "so that a failed build is never deployed"
         )
     left = kb.invalid - kept
-    left_out = f"; {_plural(left, 'invalid postmortem')} left out of the site" if left > 0 else ""
-    served = f"; {_plural(kept, 'invalid postmortem')} served at the last valid version" if kept else ""
+    left_out = f"; {plural(left, 'invalid postmortem')} left out of the site" if left > 0 else ""
+    served = f"; {plural(kept, 'invalid postmortem')} served at the last valid version" if kept else ""
     return f"postmortems: {counts} (listed above){left_out}{served}"
 
 
