@@ -77,7 +77,8 @@ def test_timeline_written_in_other_ways_is_marked_where_it_is(site_builder):
         "| Time | What |\n|---|---|\n| 09:05 | [action] Push. |\n| 09:12 | [observation] Slow. |\n"
         "| 09:31 | [mitigation] Rolled back. |\n"
     ))
-    result = site_builder({"2024/list.md": listed, "2024/a table #2.md": tabled})
+    result = site_builder({"2024/list.md": listed, "2024/a table #2.md": tabled, "2024/100%.md": tabled.replace("PM-2024-002", "PM-2024-003")},
+                          extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/"})
     assert result.returncode == 0, result.output
     html = result.read("postmortems/2024/list/index.html")
     timeline, questions = html.split('<h2 id="timeline"', 1)[1].split('<h2 id="open-questions"', 1)
@@ -94,6 +95,9 @@ def test_timeline_written_in_other_ways_is_marked_where_it_is(site_builder):
     listing = result.read("postmortems/index.html")
     assert 'href="../postmortems/2024/a%20table%20%232/"' in listing and "a table #2/" not in listing
     assert '"url": "https://kb.example.com/postmortems/2024/a%20table%20%232/"' in result.read("incidents.json")
+    # So are the edit links to the sources (MkDocs would cut `a table #2.md` at the `#`).
+    assert 'href="https://github.com/acme/kb/edit/main/postmortems/2024/a%20table%20%232.md"' in page.read_text(encoding="utf-8")
+    assert 'href="https://github.com/acme/kb/edit/main/postmortems/2024/100%25.md"' in result.read("postmortems/2024/100%/index.html")
 
 
 def test_strict_build_fails_and_reports_every_error(site_builder):
@@ -145,6 +149,18 @@ def test_excluded_postmortems_leave_no_trace(site_builder, options, present, abs
     for canary in absent:
         assert canary not in text, f"{canary} leaked"
     assert f"{len(present)} published, {4 - len(present)} left out" in result.output
+
+
+def test_hidden_files_leave_no_trace_and_are_counted(site_builder):
+    """A `.name` file or folder is left out, as MkDocs leaves hidden files out of docs_dir."""
+    base = valid_text()
+    result = site_builder({"a.md": base, ".b.md": base.replace("PM-2024-001", "CANARY-HIDDEN-1"),
+                           ".drafts/c.md": base.replace("PM-2024-001", "CANARY-HIDDEN-2")})
+    assert result.returncode == 0, result.output
+    assert "CANARY-HIDDEN" not in all_text(result.site)
+    assert not any(part.startswith(".") for path in result.site.rglob("*") for part in path.relative_to(result.site).parts)
+    assert ("1 published, 2 left out - left out: 2 hidden (the name of the file or of a folder above it "
+            "starts with a dot)") in result.output
 
 
 def test_preview_banner(site_builder):

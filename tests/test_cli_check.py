@@ -134,6 +134,27 @@ def test_files_outside_the_knowledge_base_are_checked_not_skipped(tmp_path):
     assert "2 postmortems checked: 3 errors" in proc.stderr
 
 
+def test_hidden_files_are_named_as_left_out_and_checked_when_named(tmp_path):
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text(), "2024/.b.md": bad_text(),
+                                          ".drafts/c.md": valid_text().replace("PM-2024-001", "PM-2024-009")})
+    proc = run(root, "check")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ("postmortem: 2 hidden files under postmortems/ not checked (a name starting with a dot: MkDocs "
+            "leaves such files out, and so does the site): postmortems/.drafts/c.md, postmortems/2024/.b.md") in proc.stderr
+    assert "1 postmortem checked: 0 errors" in proc.stderr
+    # Named, a hidden file is checked, as a set of its own (its id may repeat a published one).
+    proc = run(root, "check", "postmortems/2024/.b.md")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("postmortems/2024/.b.md:6: error:")
+    assert ("postmortem: 1 file not part of the knowledge base (hidden, or under a `_` folder) "
+            "checked as a set of their own") in proc.stderr
+    assert "not checked" not in proc.stderr
+    # A named folder: its hidden files are named as left out.
+    proc = run(root, "check", "postmortems/2024")
+    assert "1 hidden file under postmortems/ not checked" in proc.stderr and "postmortems/2024/.b.md" in proc.stderr
+    assert "postmortems/.drafts/c.md" not in proc.stderr
+
+
 def test_a_folder_around_the_knowledge_base_checks_each_file_once(tmp_path):
     """`postmortem check .` from the project: the postmortems are checked as the knowledge
     base, once; only files outside `postmortems/` are checked as a set of their own."""
@@ -197,3 +218,8 @@ def test_a_file_ending_in_upper_case_md_is_an_error_not_a_broken_page(tmp_path):
     proc = run(root, "check")
     assert proc.returncode == 1
     assert "postmortems/2024/B.MD: error: the file name ends in `.MD`, and MkDocs renders only `.md` files: rename it to `B.md`" in proc.stdout
+    # Beside a `B.md`, renaming it would overwrite that file: the advice says so.
+    (root / "postmortems" / "2024" / "B.md").write_text(valid_text().replace("PM-2024-001", "PM-2024-003"), encoding="utf-8")
+    proc = run(root, "check")
+    assert ("postmortems/2024/B.MD: error: the file name ends in `.MD`, and MkDocs renders only `.md` files; "
+            "`B.md` is already beside it: keep one of the two, named `B.md`") in proc.stdout

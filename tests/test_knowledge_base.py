@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_kb.core.knowledge_base import ParseCache, discover, is_postmortem_path, load_knowledge_base
+from postmortem_kb.core.knowledge_base import HIDDEN_REASON, ParseCache, discover, is_postmortem_path, load_knowledge_base
 from postmortem_kb.core.settings import Settings
 
 from conftest import valid_text
@@ -111,6 +111,24 @@ def test_symlinks_are_reported_not_followed(tmp_path):
     codes = sorted((f.path, f.code) for f in kb.findings)
     assert codes == [("postmortems/link.md", "file.symlink"), ("postmortems/loop", "file.symlink")]
     assert [pm.id for pm in kb.published] == ["PM-2024-001"]
+
+
+def test_hidden_files_and_folders_are_counted_not_published(tmp_path):
+    """Like MkDocs' `exclude_docs` default: a `.name` file or folder is left out, and counted."""
+    write(tmp_path, "postmortems/2024/a.md", valid_text())
+    write(tmp_path, "postmortems/2024/.a.md", valid_text().replace("PM-2024-001", "PM-HIDDEN-1"))
+    write(tmp_path, "postmortems/.drafts/2024/b.md", valid_text().replace("PM-2024-001", "PM-HIDDEN-2"))
+    os.symlink("nowhere", tmp_path / "postmortems" / "2024" / ".#a.md")  # an Emacs lock file
+    write(tmp_path, "postmortems/.drafts/notes.txt", "not Markdown: not counted")
+    found = discover(tmp_path, "postmortems")
+    assert found.files == ("postmortems/2024/a.md",)
+    assert found.findings == ()
+    assert found.hidden == ("postmortems/.drafts/2024/b.md", "postmortems/2024/.#a.md", "postmortems/2024/.a.md")
+    kb = load_knowledge_base(tmp_path, SETTINGS)
+    assert [pm.id for pm in kb.published] == ["PM-2024-001"]
+    assert kb.findings == []
+    assert dict(kb.excluded) == {HIDDEN_REASON: 3}
+    assert not is_postmortem_path("postmortems/.drafts/b.md") and not is_postmortem_path(".a.md")
 
 
 def test_cache_reuses_unchanged_files(tmp_path):

@@ -224,6 +224,30 @@ def test_not_utf8_is_reported_with_line():
     assert "not valid UTF-8" in result.findings[0].message
 
 
+@pytest.mark.parametrize(
+    ("char", "hint"),
+    [
+        ("\x92", "it was probably `’`"),  # Windows-1252's apostrophe, read as Latin-1
+        ("\x85", "it was probably `…`"),  # NEL: YAML would even read it as a line break
+        ("\x9d", "the wrong encoding? retype it"),  # nothing in Windows-1252
+        ("\x9b", "terminal colour codes"),  # CSI
+    ],
+)
+def test_c1_control_characters_are_refused_at_their_line(char, hint):
+    """U+0080 to U+009F are invisible, like the C0 controls: in the body as in the front matter."""
+    data = valid_text().replace("About 4,200", f"About{char} 4,200").encode("utf-8")
+    result = check_bytes("x.md", data, SETTINGS, NOW)
+    assert [(f.code, f.line) for f in result.findings] == [("file.control", 50)]
+    assert f"invisible control character (U+{ord(char):04X}); remove it" in result.findings[0].message
+    assert hint in result.findings[0].message
+
+
+def test_text_with_other_two_byte_characters_is_not_a_control():
+    """0xC2 starts `°`, `©` and the no-break space too: only U+0080 to U+009F are refused."""
+    result = check(valid_text().replace("About 4,200", "About\u00a04,200 (±2%, ©, 20°C)"))
+    assert result.findings == ()
+
+
 def test_timeline_dates_offsets_and_tables():
     text = sub(
         "- 09:05 [action] The config push rolls out to all regions.\n- 09:12 [observation] p99 latency on checkout-api rises from 180 ms to 2.4 s.\n- 09:19 [detection] The checkout latency alert pages the on-call engineer.\n- 09:26 [decision] Roll back the 09:05 config push rather than scale out.\n- 09:31 [mitigation] Rollback completes; latency returns to baseline.\n",

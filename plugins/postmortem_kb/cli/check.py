@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..core.findings import Finding, Level, sort_key, visible
+from ..core.findings import Finding, Level, plural, sort_key, visible
 from ..core.knowledge_base import KnowledgeBase, assemble, discover, is_postmortem_path, load_knowledge_base
 from ..core.validate import check_bytes
 from ..core.settings import Settings
@@ -123,6 +123,21 @@ def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[li
     return list(extra.findings), {r.path for r in extra.results}
 
 
+def _note_hidden(
+    kb: KnowledgeBase, chosen: Callable[[str], bool] | None, checked: set[str], output_format: str
+) -> None:
+    """Name the hidden files in the scope of the check: left out, never silently."""
+    left_out = [path for path in kb.hidden if (chosen is None or chosen(path)) and path not in checked]
+    if not left_out or output_format != "text":
+        return
+    shown = ", ".join(visible(path) for path in left_out[:5]) + (", ..." if len(left_out) > 5 else "")
+    click.echo(
+        f"postmortem: {plural(len(left_out), 'hidden file')} under {kb.settings.postmortems_dir}/ not checked "
+        f"(a name starting with a dot: MkDocs leaves such files out, and so does the site): {shown}",
+        err=True,
+    )
+
+
 def _changed(kb: KnowledgeBase, changed: set[str]) -> tuple[list[Finding], set[str]]:
     selected = {r.path for r in kb.results if r.path in changed}
     findings = [f for f in kb.findings if f.path in changed or f.code in CROSS_FILE_CODES]
@@ -221,6 +236,7 @@ def check(
     kb = load_knowledge_base(root, settings, workers=jobs, records=False, store=store, selected=chosen)
     if store is not None:
         store.save()
+    checked_outside: set[str] = set()
     if changed_since:
         findings, selected = _changed(kb, changed)
         scope = f"changed since {changed_since}"
@@ -233,11 +249,15 @@ def check(
             findings = sorted(findings + more, key=sort_key)
             selected |= more_selected
             if output_format == "text":
-                click.echo(
-                    f"postmortem: {len(outside)} file{'s' if len(outside) != 1 else ''} outside "
-                    f"{kb.settings.postmortems_dir}/ checked as a set of their own",
-                    err=True,
+                base = (root / kb.settings.postmortems_dir).resolve()
+                where = (
+                    f"outside {kb.settings.postmortems_dir}/"
+                    if not any(base in file.resolve().parents for _, file in outside)
+                    else "not part of the knowledge base (hidden, or under a `_` folder)"
                 )
+                click.echo(f"postmortem: {plural(len(outside), 'file')} {where} checked as a set of their own", err=True)
+        checked_outside = {shown for shown, _ in outside}
+    _note_hidden(kb, chosen, checked_outside, output_format)
     if no_lint:
         findings = [f for f in findings if not is_lint_code(f.code)]
     outcome = Outcome("Postmortem check", len(selected), findings, strict=strict, scope=scope)

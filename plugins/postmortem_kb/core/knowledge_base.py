@@ -39,10 +39,26 @@ PARALLEL_MIN_FILES = 300
 PAGE_NAMES = ("index.md", "readme.md")
 
 
+# Why a build or check leaves out hidden files, as `KnowledgeBase.excluded` counts it.
+HIDDEN_REASON = "hidden (the name of the file or of a folder above it starts with a dot)"
+
+
 @dataclass(frozen=True, slots=True)
 class Discovery:
     files: tuple[str, ...]  # POSIX paths relative to the project root
     findings: tuple[Finding, ...]  # symlinks and unreadable folders
+    # Markdown files left out because they or a folder above them are hidden (`.name`).
+    hidden: tuple[str, ...] = ()
+
+
+def is_hidden_path(relative: str) -> bool:
+    """True when the file or a folder in `relative` starts with a dot.
+
+    MkDocs leaves such files out of `docs_dir` (`exclude_docs`), and editors
+    put lock and backup files there (Emacs' `.#name.md`): they are not
+    postmortems, and they are counted, not published.
+    """
+    return relative.startswith(".") or "/." in relative
 
 
 def is_postmortem_path(relative: str) -> bool:
@@ -50,7 +66,7 @@ def is_postmortem_path(relative: str) -> bool:
     parts = relative.split("/")
     if not parts[-1].lower().endswith(".md"):
         return False
-    if parts[-1].lower() in PAGE_NAMES:
+    if parts[-1].lower() in PAGE_NAMES or is_hidden_path(relative):
         return False
     return not any(part.startswith("_") for part in parts[:-1])
 
@@ -60,14 +76,17 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
     base = project_root / postmortems_dir
     files: list[str] = []
     findings: list[Finding] = []
+    hidden: list[str] = []
     if not base.is_dir():
         return Discovery((), ())
     base_rel = _rel(project_root, base)
     # os.scandir rather than os.walk and a Path per file: the entry types come with the
     # listing (no stat per file) and paths are joined as strings (10,000 files: 20 ms, not 200).
-    folders = [(os.fspath(base), "" if base_rel == "." else base_rel + "/")]
+    # (folder, its path relative to the project root, whether it or a folder above it
+    # within the knowledge base is hidden: its Markdown files are then only counted)
+    folders = [(os.fspath(base), "" if base_rel == "." else base_rel + "/", False)]
     while folders:
-        folder, prefix = folders.pop()
+        folder, prefix, folder_hidden = folders.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
@@ -87,26 +106,34 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
                 is_dir = False
             if is_dir:
                 if entry.is_symlink():
-                    if is_postmortem_path(rel + "/x.md"):
+                    if folder_ok and not folder_hidden and not entry.name.startswith(("_", ".")):
                         findings.append(_symlink_finding(rel, "folder"))
                 else:
-                    folders.append((entry.path, rel + "/"))
+                    folders.append((entry.path, rel + "/", folder_hidden or entry.name.startswith(".")))
                 continue
             name = entry.name.lower()
             if not (folder_ok and name.endswith(".md") and name not in PAGE_NAMES):
+                continue
+            if folder_hidden or name.startswith("."):
+                hidden.append(rel)
                 continue
             if entry.is_symlink():
                 findings.append(_symlink_finding(rel, "file"))
                 continue
             if not entry.name.endswith(".md"):  # `.MD`: MkDocs would copy it, not render it
+                renamed = entry.name[:-3] + ".md"
+                advice = (
+                    f"; `{renamed}` is already beside it: keep one of the two, named `{renamed}`"
+                    if any(other.name == renamed for other in entries)
+                    else f": rename it to `{renamed}`"
+                )
                 findings.append(Finding(
                     rel, 0, Level.ERROR, "file.extension",
-                    f"the file name ends in `{entry.name[-3:]}`, and MkDocs renders only `.md` files: "
-                    f"rename it to `{entry.name[:-3]}.md`",
+                    f"the file name ends in `{entry.name[-3:]}`, and MkDocs renders only `.md` files{advice}",
                 ))
                 continue
             files.append(rel)
-    return Discovery(tuple(sorted(files)), tuple(sorted(findings, key=sort_key)))
+    return Discovery(tuple(sorted(files)), tuple(sorted(findings, key=sort_key)), tuple(sorted(hidden)))
 
 
 def _symlink_finding(rel: str, what: str) -> Finding:
@@ -518,6 +545,7 @@ class KnowledgeBase:
     published: list[Postmortem]
     excluded: Counter[str] = field(default_factory=Counter)
     invalid: int = 0
+    hidden: list[str] = field(default_factory=list)  # files left out as hidden (`Discovery.hidden`)
 
     @property
     def by_id(self) -> dict[str, Postmortem]:
@@ -575,7 +603,11 @@ def load_knowledge_base(
             results = _load_with_store(project_root, discovery.files, settings, now, workers, store, full)
         else:
             results = _load_with_cache(project_root, discovery.files, settings, now, workers, records, cache, full)
-        return assemble(results, settings, list(discovery.findings))
+        kb = assemble(results, settings, list(discovery.findings))
+    kb.hidden = list(discovery.hidden)
+    if discovery.hidden:
+        kb.excluded[HIDDEN_REASON] += len(discovery.hidden)
+    return kb
 
 
 def _load_with_cache(

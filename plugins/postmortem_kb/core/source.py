@@ -14,6 +14,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # HTML as they are. Found by deleting them (a C loop, about 5 µs a file) and comparing lengths.
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _CONTROL_SET = frozenset(_CONTROL_BYTES)
+# C1 controls (U+0080 to U+009F), two bytes in UTF-8 starting 0xC2: searched for only
+# when that byte occurs (a memchr). They are mostly text that went through the wrong
+# encoding (Windows-1252 read as Latin-1), or a terminal's CSI (U+009B).
+_C1 = re.compile("[\x80-\x9f]")
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # the same, at any line of a text
@@ -65,15 +69,33 @@ def decode(data: bytes) -> str:
             "file.encoding",
             "the file contains a NUL byte; a postmortem is a UTF-8 text file",
         )
+    position = -1
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
         position = next(i for i, ch in enumerate(text) if ord(ch) in _CONTROL_SET)
+    elif b"\xc2" in data:
+        c1 = _C1.search(text)
+        position = c1.start() if c1 else -1
+    if position != -1:
         raise SourceError(
             text[:position].count("\n") + 1,
             "file.control",
-            f"this line contains an invisible control character (U+{ord(text[position]):04X}); remove it"
-            + (" (terminal colour codes pasted with a log? paste the log without them)" if text[position] == "\x1b" else ""),
+            f"this line contains an invisible control character (U+{ord(text[position]):04X}); "
+            f"remove it{_control_hint(text[position])}",
         )
     return text
+
+
+def _control_hint(char: str) -> str:
+    """Where an invisible control character most likely came from."""
+    if char in "\x1b\x9b":
+        return " (terminal colour codes pasted with a log? paste the log without them)"
+    if "\x80" <= char <= "\x9f":
+        try:
+            meant = char.encode("latin-1").decode("cp1252")
+        except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: nothing in Windows-1252
+            return " (text copied through the wrong encoding? retype it)"
+        return f" (text copied through the wrong encoding? it was probably `{meant}`: retype it)"
+    return ""
 
 
 def split(path: str, text: str) -> SourceDoc:

@@ -33,6 +33,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from collections.abc import Iterator
 
 from mkdocs.config.base import ValidationError
@@ -233,6 +234,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 use_directory_urls=config.use_directory_urls,
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
+            # MkDocs appends the path to `edit_uri` as it is: `a #2.md` would link to `a `.
+            file.edit_uri = quote(pm.path)
             files.append(file)
             self.by_src[pm.path] = pm
         previous = dict(self.generated)

@@ -221,6 +221,10 @@ def flat_block(block: str) -> str | None:
     lean = search_copy(block)
     if not (lean.startswith("<") and lean.endswith(">")):
         return None  # text at an edge would run on into the page's text around the block
+    if "<pre" in lean.lower():
+        # Inside `<pre>` the indexer keeps whitespace as written and appends every piece
+        # of it, so its reading of the block depends on the text before it.
+        return None
     if "data-search-exclude" in lean or _HEADING.search(lean) or not _plainly_balanced(lean):
         # An exclusion the copy left to the indexer, a heading (its text goes to a title,
         # read by other rules), a comment, a script, a tag left open or closed twice: the
