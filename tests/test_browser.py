@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -156,11 +157,20 @@ def test_pagefind_category_filter_narrows_results(sample_server, sample_site, wa
     after = int(re.search(r"(\d+) result", message.inner_text()).group(1))
     assert 0 < after < before
     page.wait_for_selector(".pagefind-ui__result-link")
-    links = page.locator(".pagefind-ui__result-link")
-    for i in range(links.count()):
-        path = urlparse(links.nth(i).get_attribute("href")).path.strip("/")
-        html = (sample_site / path / "index.html").read_text(encoding="utf-8")
-        assert 'data-pagefind-filter="category">Data and storage</a>' in html, path
+
+    def outside_the_category() -> list[str]:
+        # One snapshot of the links (the UI replaces them as results arrive): the pages listed
+        # that are not in the category, or ["none"] while no link is shown yet.
+        hrefs = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+        paths = [urlparse(href).path.strip("/") for href in hrefs]
+        return [p for p in paths if 'data-pagefind-filter="category">Data and storage</a>'
+                not in (sample_site / p / "index.html").read_text(encoding="utf-8")] if paths else ["none"]
+
+    # The unfiltered results can stay on screen a moment after the count changed.
+    deadline = time.monotonic() + 10
+    while outside_the_category() and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert outside_the_category() == []
 
 
 def test_postmortem_page_header_chips_and_timeline(sample_server, watched):
