@@ -100,6 +100,17 @@ def test_timeline_written_in_other_ways_is_marked_where_it_is(site_builder):
     assert 'href="https://github.com/acme/kb/edit/main/postmortems/2024/100%25.md"' in result.read("postmortems/2024/100%/index.html")
 
 
+
+def test_edit_uri_template_quotes_paths_itself(site_builder):
+    """With `edit_uri_template`, `{path!q}` quotes the path (once) and `{path}` leaves it as written."""
+    text = valid_text()
+    result = site_builder({"2024/a #2.md": text}, extra_config={
+        "repo_url": "https://dev.azure.com/acme/kb", "edit_uri_template": "?path=/{path!q}&version=GBmain"})
+    assert result.returncode == 0, result.output
+    html = (result.site / "postmortems/2024/a #2/index.html").read_text(encoding="utf-8")
+    assert 'href="https://dev.azure.com/acme/kb?path=/postmortems%2F2024%2Fa%20%232.md&version=GBmain"' in html
+
+
 def test_strict_build_fails_and_reports_every_error(site_builder):
     bad1 = valid_text().replace("PM-2024-001", "PM-2024-002").replace("severity: SEV2", "severity: SEV9")
     bad2 = valid_text().replace("PM-2024-001", "PM-2024-003").replace("- 09:26", "- 09:01")

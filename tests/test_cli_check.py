@@ -137,22 +137,52 @@ def test_files_outside_the_knowledge_base_are_checked_not_skipped(tmp_path):
 def test_hidden_files_are_named_as_left_out_and_checked_when_named(tmp_path):
     root = make_project(tmp_path / "kb", {"2024/a.md": valid_text(), "2024/.b.md": bad_text(),
                                           ".drafts/c.md": valid_text().replace("PM-2024-001", "PM-2024-009")})
-    proc = run(root, "check")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert ("postmortem: 2 hidden files under postmortems/ not checked (a name starting with a dot: MkDocs "
-            "leaves such files out, and so does the site): postmortems/.drafts/c.md, postmortems/2024/.b.md") in proc.stderr
+    note = ("postmortem: 2 hidden files under postmortems/ left out (a name starting with a dot: MkDocs "
+            "leaves such files out, and so does the site; name one to check it): "
+            "postmortems/.drafts/c.md, postmortems/2024/.b.md")
+    for output in ("text", "json", "github"):
+        proc = run(root, "check", "--format", output)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert note in proc.stderr and ".b.md" not in proc.stdout
     assert "1 postmortem checked: 0 errors" in proc.stderr
+    assert "hidden" not in run(root, "check", "-q").stderr  # errors only
     # Named, a hidden file is checked, as a set of its own (its id may repeat a published one).
     proc = run(root, "check", "postmortems/2024/.b.md")
     assert proc.returncode == 1
     assert proc.stdout.startswith("postmortems/2024/.b.md:6: error:")
-    assert ("postmortem: 1 file not part of the knowledge base (hidden, or under a `_` folder) "
-            "checked as a set of their own") in proc.stderr
-    assert "not checked" not in proc.stderr
-    # A named folder: its hidden files are named as left out.
+    assert "postmortem: 1 file the knowledge base does not hold (hidden) checked as a set of their own" in proc.stderr
+    assert "left out" not in proc.stderr
+    # So are the files of a hidden folder named as such.
+    proc = run(root, "check", "postmortems/.drafts")
+    assert proc.returncode == 0 and "1 file the knowledge base does not hold (hidden) checked" in proc.stderr
+    assert "1 postmortem checked: 0 errors" in proc.stderr and "left out" not in proc.stderr
+    # A named folder: the hidden files in it are named as left out.
     proc = run(root, "check", "postmortems/2024")
-    assert "1 hidden file under postmortems/ not checked" in proc.stderr and "postmortems/2024/.b.md" in proc.stderr
+    assert "1 hidden file under postmortems/ left out" in proc.stderr and "postmortems/2024/.b.md" in proc.stderr
     assert "postmortems/.drafts/c.md" not in proc.stderr
+    # A page named: said as such.
+    (root / "postmortems" / "README.md").write_text(valid_text().replace("PM-2024-001", "PM-2024-010"), encoding="utf-8")
+    proc = run(root, "check", "postmortems/README.md", "postmortems/2024/.b.md")
+    assert "2 files the knowledge base does not hold (a page: index.md or README.md; hidden) checked" in proc.stderr
+    # lint names them too, and lints a hidden folder named as such.
+    proc = run(root, "lint")
+    assert "2 hidden files under postmortems/ left out" in proc.stderr and "name one to lint it" in proc.stderr
+    proc = run(root, "lint", "postmortems/.drafts")
+    assert "1 postmortem linted: 0 errors, 0 warnings" in proc.stderr
+    assert "left out" not in proc.stderr
+
+
+def test_a_named_symbolic_link_is_reported_not_followed(tmp_path):
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text(valid_text().replace("PM-2024-001", "PM-2024-002"), encoding="utf-8")
+    (root / "postmortems" / "2024" / ".hid.md").symlink_to(elsewhere)
+    (root / "postmortems" / "2024" / "link.md").symlink_to(elsewhere)
+    for name in (".hid.md", "link.md"):
+        proc = run(root, "check", f"postmortems/2024/{name}")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert proc.stdout.count(f"postmortems/2024/{name}: error: this file is a symbolic link; links are not followed") == 1
+        assert "checked as a set of their own" not in proc.stderr
 
 
 def test_a_folder_around_the_knowledge_base_checks_each_file_once(tmp_path):
@@ -222,4 +252,10 @@ def test_a_file_ending_in_upper_case_md_is_an_error_not_a_broken_page(tmp_path):
     (root / "postmortems" / "2024" / "B.md").write_text(valid_text().replace("PM-2024-001", "PM-2024-003"), encoding="utf-8")
     proc = run(root, "check")
     assert ("postmortems/2024/B.MD: error: the file name ends in `.MD`, and MkDocs renders only `.md` files; "
-            "`B.md` is already beside it: keep one of the two, named `B.md`") in proc.stdout
+            "`B.md` is beside it: keep one of them, named `B.md`") in proc.stdout
+    # `C.MD` beside `C.Md`: both would become `C.md`.
+    for name in ("C.MD", "C.Md"):
+        (root / "postmortems" / "2024" / name).write_text(valid_text().replace("PM-2024-001", f"PM-{name}"), encoding="utf-8")
+    proc = run(root, "check")
+    assert "C.MD: error: the file name ends in `.MD`, and MkDocs renders only `.md` files; `C.Md` is beside it" in proc.stdout
+    assert "C.Md: error: the file name ends in `.Md`, and MkDocs renders only `.md` files; `C.MD` is beside it" in proc.stdout

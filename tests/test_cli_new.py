@@ -160,3 +160,13 @@ def test_helpers() -> None:
 
 def test_next_id_starts_at_001(tmp_path: Path) -> None:
     assert next_id(tmp_path / "nothing", 2030) == "PM-2030-001"
+
+
+def test_next_id_counts_hidden_drafts_and_skips_pages(tmp_path: Path) -> None:
+    """A hidden draft (`.drafts/`) is not published, but its id is taken all the same."""
+    for rel, pm_id in (("2024/a.md", "PM-2024-001"), (".drafts/b.md", "PM-2024-002"), ("2024/.c.md", "PM-2024-003"),
+                       ("_templates/t.md", "PM-2024-050"), ("README.md", "PM-2024-060")):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\nid: {pm_id}\n---\n", encoding="utf-8")
+    assert next_id(tmp_path, 2024) == "PM-2024-004"

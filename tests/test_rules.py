@@ -242,6 +242,13 @@ def test_c1_control_characters_are_refused_at_their_line(char, hint):
     assert hint in result.findings[0].message
 
 
+def test_the_first_control_character_is_reported_whichever_kind():
+    data = valid_text().replace("id: PM-2024-001", "id: PM-2024-001 # \x92").replace("About 4,200", "About\x01 4,200")
+    result = check_bytes("x.md", data.encode("utf-8"), SETTINGS, NOW)
+    assert [(f.code, f.line) for f in result.findings] == [("file.control", 2)]
+    assert "(U+0092)" in result.findings[0].message
+
+
 def test_text_with_other_two_byte_characters_is_not_a_control():
     """0xC2 starts `°`, `©` and the no-break space too: only U+0080 to U+009F are refused."""
     result = check(valid_text().replace("About 4,200", "About\u00a04,200 (±2%, ©, 20°C)"))

@@ -5,13 +5,22 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import click
 
 from ..core.findings import Finding, Level, plural, sort_key, visible
-from ..core.knowledge_base import KnowledgeBase, assemble, discover, is_postmortem_path, load_knowledge_base
+from ..core.knowledge_base import (
+    PAGE_NAMES,
+    KnowledgeBase,
+    assemble,
+    discover,
+    is_hidden_path,
+    is_postmortem_path,
+    load_knowledge_base,
+    symlink_finding,
+)
 from ..core.validate import check_bytes
 from ..core.settings import Settings
 from ..core.source import SourceError, decode
@@ -77,21 +86,29 @@ def _select(kb: KnowledgeBase, chosen: Callable[[str], bool] | None) -> tuple[li
     return [f for f in kb.findings if f.path in selected or chosen(f.path)], selected
 
 
-def _outside(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """Files named on the command line that the knowledge base does not hold.
+def _outside(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> tuple[list[tuple[str, Path]], list[Finding]]:
+    """Files named on the command line that the knowledge base does not hold, and
+    findings for the named ones that are symbolic links (never followed).
 
     They are never skipped silently: a file outside `postmortems/` (or under a
-    `_` folder) is still checked when it is named, or found in a named folder.
+    `_` folder, or hidden) is still checked when it is named, or found in a
+    named folder; so are the files of a hidden folder named as such.
     """
     known = {r.path for r in kb.results}
+    known_links = {f.path for f in kb.findings if f.code == "file.symlink"}  # found under postmortems/ already
     base = (root / kb.settings.postmortems_dir).resolve()
     found: list[tuple[str, Path]] = []
+    links: list[Finding] = []
     for raw in paths:
         path = Path(raw)
         resolved = path.resolve()
         inside = resolved == base or base in resolved.parents
         if path.is_dir():
             if inside:
+                within = resolved.relative_to(base).as_posix()
+                if within != "." and is_hidden_path(within):
+                    prefix = _relative(raw, root)[0].rstrip("/") + "/"
+                    found.extend((rel, root / rel) for rel in kb.hidden if rel.startswith(prefix))
                 continue
             for file in sorted(p for p in path.rglob("*.md") if p.is_file()):
                 rel = file.relative_to(path).as_posix()
@@ -99,11 +116,35 @@ def _outside(kb: KnowledgeBase, root: Path, paths: tuple[str, ...]) -> list[tupl
                     continue  # a folder around the knowledge base (`.`): its files are checked as part of it
                 if is_postmortem_path(rel) and not file.is_symlink():
                     found.append((file.as_posix(), file))
+        elif path.is_symlink():
+            rel, _ = _relative(str(path.parent), root)
+            shown = f"{rel}/{path.name}" if rel else path.name
+            if shown not in known_links:
+                links.append(symlink_finding(shown if not shown.startswith("/") else path.as_posix(), "file"))
         elif path.is_file():
             rel, _ = _relative(raw, root)
             if rel not in known:
                 found.append((rel if not rel.startswith("/") else path.as_posix(), path))
-    return found
+    return found, links
+
+
+def _why_outside(kb: KnowledgeBase, root: Path, files: list[tuple[str, Path]]) -> str:
+    """What the note on files checked apart says of them: where they are, or why the knowledge base leaves them out."""
+    base = os.path.abspath(root / kb.settings.postmortems_dir)
+    reasons = set()
+    for _, file in files:
+        within = os.path.relpath(os.path.abspath(file), base).replace(os.sep, "/")
+        if within.startswith("../"):
+            reasons.add(f"outside {kb.settings.postmortems_dir}/")
+        elif is_hidden_path(within):
+            reasons.add("hidden")
+        elif file.name.lower() in PAGE_NAMES:
+            reasons.add("a page: index.md or README.md")
+        else:
+            reasons.add("under a `_` folder")
+    if len(reasons) == 1 and next(iter(reasons)).startswith("outside "):
+        return next(iter(reasons))
+    return "the knowledge base does not hold (" + "; ".join(sorted(reasons)) + ")"
 
 
 def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[list[Finding], set[str]]:
@@ -124,16 +165,21 @@ def _check_outside(kb: KnowledgeBase, files: list[tuple[str, Path]]) -> tuple[li
 
 
 def _note_hidden(
-    kb: KnowledgeBase, chosen: Callable[[str], bool] | None, checked: set[str], output_format: str
+    hidden: Iterable[str],
+    settings: Settings,
+    chosen: Callable[[str], bool] | None = None,
+    checked: Collection[str] = (),
+    verb: str = "check",
 ) -> None:
-    """Name the hidden files in the scope of the check: left out, never silently."""
-    left_out = [path for path in kb.hidden if (chosen is None or chosen(path)) and path not in checked]
-    if not left_out or output_format != "text":
+    """Name the hidden files in the scope of a check or lint, on stderr: left out, never silently."""
+    left_out = [path for path in hidden if (chosen is None or chosen(path)) and path not in checked]
+    if not left_out:
         return
     shown = ", ".join(visible(path) for path in left_out[:5]) + (", ..." if len(left_out) > 5 else "")
     click.echo(
-        f"postmortem: {plural(len(left_out), 'hidden file')} under {kb.settings.postmortems_dir}/ not checked "
-        f"(a name starting with a dot: MkDocs leaves such files out, and so does the site): {shown}",
+        f"postmortem: {plural(len(left_out), 'hidden file')} under {settings.postmortems_dir}/ left out "
+        f"(a name starting with a dot: MkDocs leaves such files out, and so does the site; name one "
+        f"to {verb} it): {shown}",
         err=True,
     )
 
@@ -243,45 +289,58 @@ def check(
     else:
         findings, selected = _select(kb, chosen)
         scope = ""
-        outside = _outside(kb, root, paths)
+        outside, links = _outside(kb, root, paths)
+        if links:
+            findings = sorted(findings + links, key=sort_key)
+            selected |= {link.path for link in links}
         if outside:
             more, more_selected = _check_outside(kb, outside)
             findings = sorted(findings + more, key=sort_key)
             selected |= more_selected
-            if output_format == "text":
-                base = (root / kb.settings.postmortems_dir).resolve()
-                where = (
-                    f"outside {kb.settings.postmortems_dir}/"
-                    if not any(base in file.resolve().parents for _, file in outside)
-                    else "not part of the knowledge base (hidden, or under a `_` folder)"
+            if not quiet:
+                click.echo(
+                    f"postmortem: {plural(len(outside), 'file')} {_why_outside(kb, root, outside)} "
+                    "checked as a set of their own",
+                    err=True,
                 )
-                click.echo(f"postmortem: {plural(len(outside), 'file')} {where} checked as a set of their own", err=True)
         checked_outside = {shown for shown, _ in outside}
-    _note_hidden(kb, chosen, checked_outside, output_format)
+    if not quiet:
+        _note_hidden(kb.hidden, kb.settings, chosen, checked_outside)
     if no_lint:
         findings = [f for f in findings if not is_lint_code(f.code)]
     outcome = Outcome("Postmortem check", len(selected), findings, strict=strict, scope=scope)
     sys.exit(emit(outcome, output_format, quiet=quiet, root=root))
 
 
-def _lint_targets(root: Path, settings: Settings, paths: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """(reported path, file) for every file to lint."""
+def _lint_targets(root: Path, settings: Settings, paths: tuple[str, ...]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(reported path, file) for every file to lint, and the hidden files left out."""
     if not paths:
-        return [(rel, root / rel) for rel in discover(root, settings.postmortems_dir).files]
+        found = discover(root, settings.postmortems_dir)
+        return [(rel, root / rel) for rel in found.files], list(found.hidden)
     targets: list[tuple[str, Path]] = []
+    hidden: list[str] = []
     for raw in paths:
         rel, is_dir = _relative(raw, root)
         if not is_dir:
             targets.append((rel, Path(raw)))
             continue
+        # A named folder is linted even when hidden; hidden ones inside it are left out.
         for folder, dirs, names in os.walk(raw):
             # Same rule as the knowledge base: `_folders`, index.md and README.md are not postmortems.
+            for top in (os.path.join(folder, d) for d in sorted(dirs) if d.startswith(".")):
+                for inner, _, inner_names in os.walk(top):
+                    for name in sorted(inner_names):
+                        path = os.path.join(inner, name)
+                        if is_postmortem_path(os.path.relpath(path, top).replace(os.sep, "/"), hidden_too=True):
+                            hidden.append(_relative(path, root)[0])
             dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
             for name in sorted(names):
+                file = Path(folder) / name
                 if is_postmortem_path(name):
-                    file = Path(folder) / name
                     targets.append((_relative(str(file), root)[0], file))
-    return targets
+                elif is_postmortem_path(name, hidden_too=True):
+                    hidden.append(_relative(str(file), root)[0])
+    return targets, sorted(hidden)
 
 
 def _lint_one(rel: str, file: Path, settings: Settings) -> list[Finding]:
@@ -355,7 +414,7 @@ def lint(
         raise click.UsageError("give PATHS or --changed-since, not both")
     _check_paths_exist(paths)
     _warn_unknown_rules(settings)
-    targets = _lint_targets(root, settings, paths)
+    targets, hidden = _lint_targets(root, settings, paths)
     scope = ""
     if changed_since:
         try:
@@ -363,7 +422,10 @@ def lint(
         except GitError as exc:
             fail(str(exc))
         targets = [(rel, file) for rel, file in targets if rel in changed]
+        hidden = [rel for rel in hidden if rel in changed]
         scope = f"changed since {changed_since}"
+    if not quiet:
+        _note_hidden(hidden, settings, verb="lint")
     findings: list[Finding] = []
     for rel, file in targets:
         findings.extend(_lint_one(rel, file, settings))

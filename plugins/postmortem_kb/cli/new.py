@@ -53,13 +53,13 @@ def next_id(folder: Path, year: int) -> str:
     """The next free `PM-YYYY-NNN` for `year`, across every file of the knowledge base.
 
     Files are read with a regex, not validated: an id taken by a draft with
-    broken front matter is still taken.
+    broken front matter, or by a hidden one (`.drafts/`), is still taken.
     """
     highest = 0
     if folder.is_dir():
         for path in folder.rglob("*.md"):
             rel = path.relative_to(folder).as_posix()
-            if not is_postmortem_path(rel):
+            if not is_postmortem_path(rel, hidden_too=True):
                 continue
             try:
                 head = path.read_text(encoding="utf-8-sig", errors="replace")[:20_000]

@@ -61,12 +61,15 @@ def is_hidden_path(relative: str) -> bool:
     return relative.startswith(".") or "/." in relative
 
 
-def is_postmortem_path(relative: str) -> bool:
-    """True for Markdown files that are postmortems, not pages (format: "The file")."""
+def is_postmortem_path(relative: str, *, hidden_too: bool = False) -> bool:
+    """True for Markdown files that are postmortems, not pages (format: "The file").
+
+    `hidden_too`: also for hidden files that would be postmortems under another name.
+    """
     parts = relative.split("/")
     if not parts[-1].lower().endswith(".md"):
         return False
-    if parts[-1].lower() in PAGE_NAMES or is_hidden_path(relative):
+    if parts[-1].lower() in PAGE_NAMES or (not hidden_too and is_hidden_path(relative)):
         return False
     return not any(part.startswith("_") for part in parts[:-1])
 
@@ -107,7 +110,7 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
             if is_dir:
                 if entry.is_symlink():
                     if folder_ok and not folder_hidden and not entry.name.startswith(("_", ".")):
-                        findings.append(_symlink_finding(rel, "folder"))
+                        findings.append(symlink_finding(rel, "folder"))
                 else:
                     folders.append((entry.path, rel + "/", folder_hidden or entry.name.startswith(".")))
                 continue
@@ -118,13 +121,15 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
                 hidden.append(rel)
                 continue
             if entry.is_symlink():
-                findings.append(_symlink_finding(rel, "file"))
+                findings.append(symlink_finding(rel, "file"))
                 continue
             if not entry.name.endswith(".md"):  # `.MD`: MkDocs would copy it, not render it
                 renamed = entry.name[:-3] + ".md"
+                # `B.md`, or `B.Md` beside `B.MD`: renaming would overwrite it, or collide.
+                beside = sorted(o.name for o in entries if o.name != entry.name and o.name.lower() == name)
                 advice = (
-                    f"; `{renamed}` is already beside it: keep one of the two, named `{renamed}`"
-                    if any(other.name == renamed for other in entries)
+                    f"; `{beside[0]}` is beside it: keep one of them, named `{renamed}`"
+                    if beside
                     else f": rename it to `{renamed}`"
                 )
                 findings.append(Finding(
@@ -136,7 +141,7 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
     return Discovery(tuple(sorted(files)), tuple(sorted(findings, key=sort_key)), tuple(sorted(hidden)))
 
 
-def _symlink_finding(rel: str, what: str) -> Finding:
+def symlink_finding(rel: str, what: str) -> Finding:
     return Finding(
         rel,
         0,

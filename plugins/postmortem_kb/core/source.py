@@ -69,13 +69,15 @@ def decode(data: bytes) -> str:
             "file.encoding",
             "the file contains a NUL byte; a postmortem is a UTF-8 text file",
         )
-    position = -1
+    positions = []
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
-        position = next(i for i, ch in enumerate(text) if ord(ch) in _CONTROL_SET)
-    elif b"\xc2" in data:
+        positions.append(next(i for i, ch in enumerate(text) if ord(ch) in _CONTROL_SET))
+    if b"\xc2" in data:
         c1 = _C1.search(text)
-        position = c1.start() if c1 else -1
-    if position != -1:
+        if c1:
+            positions.append(c1.start())
+    if positions:
+        position = min(positions)
         raise SourceError(
             text[:position].count("\n") + 1,
             "file.control",

@@ -235,7 +235,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
             # MkDocs appends the path to `edit_uri` as it is: `a #2.md` would link to `a `.
-            file.edit_uri = quote(pm.path)
+            # (An `edit_uri_template` quotes it itself where it says so: `{path!q}`.)
+            if not config.edit_uri_template:
+                file.edit_uri = quote(pm.path)
             files.append(file)
             self.by_src[pm.path] = pm
         previous = dict(self.generated)
