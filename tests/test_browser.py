@@ -173,6 +173,28 @@ def test_pagefind_category_filter_narrows_results(sample_server, sample_site, wa
     assert outside_the_category() == []
 
 
+@pytest.mark.parametrize("param", ["q", "query"])
+def test_a_search_link_starts_the_faceted_search_alone(sample_server, watched, param):
+    """`search/?q=` (Material's own parameter) and `?query=` start Pagefind's search; Material's
+    search stays closed over it. Results read as text: no "¶" from headings, the start as a date."""
+    page = watched(viewport={"width": 1280, "height": 900}).page
+    page.goto(sample_server.url + f"search/?{param}=retry")
+    page.wait_for_function("() => /\\d+ results? for retry/.test(document.querySelector('.pagefind-ui__message')?.textContent || '')",
+                           timeout=10_000)
+    assert page.evaluate("document.getElementById('__search').checked") is False
+    assert page.url.endswith("search/?query=retry")
+    page.wait_for_selector(".pagefind-ui__result-tag")
+    results = page.locator(".pagefind-ui__results").inner_text()
+    assert "¶" not in results and "Summary:" not in results and "Date:" not in results
+    assert re.search(r"Started: \d{4}-\d{2}-\d{2}\b", results)
+    # Filters: open beside the results on a wide screen, closed on a phone (they would push the results down).
+    assert page.locator("details.pagefind-ui__filter-block[open]").count() == 1
+    phone = watched(viewport={"width": 390, "height": 844}).page
+    phone.goto(sample_server.url + "search/?query=retry")
+    phone.wait_for_selector(".pagefind-ui__result-link", timeout=10_000)
+    assert phone.locator("details.pagefind-ui__filter-block[open]").count() == 0
+
+
 def test_postmortem_page_header_chips_and_timeline(sample_server, watched):
     page = watched(viewport={"width": 1280, "height": 900}).page
     page.goto(sample_server.url + REPLICA)

@@ -13,11 +13,11 @@ URL = "search/"
 
 MARKDOWN = """# Search
 
+Search the postmortems, and filter by contributing factor, service, team, severity and year; results are newest first. The search box in the header searches the full text of every page.
+
 <div id="pmkb-pagefind" class="pmkb-pagefind" data-bundle="../pagefind/" data-search-exclude>
 <noscript><p>Faceted search needs JavaScript. Browse by <a href="../categories/">contributing factor</a>, <a href="../services/">service</a>, <a href="../teams/">team</a>, <a href="../severities/">severity</a> or <a href="../years/">year</a> instead.</p></noscript>
 </div>
-
-Filter by contributing factor, service, team, severity and year; results are newest first. The search box in the header searches the full text of every page.
 """
 
 

@@ -44,7 +44,8 @@ def run_pagefind(site_dir: Path) -> PagefindResult:
     output = site_dir / OUTPUT
 
     async def _index() -> int:
-        config = IndexConfig(output_path=str(output), force_language="en")
+        # `.headerlink`: Material's "¶" after each heading, which would end every sub-result's title.
+        config = IndexConfig(output_path=str(output), force_language="en", exclude_selectors=[".headerlink"])
         async with PagefindIndex(config=config) as index:
             result = await index.add_directory(str(site_dir), glob="**/*.html")
             return int(result.get("page_count", 0))

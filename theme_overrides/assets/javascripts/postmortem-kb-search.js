@@ -1,10 +1,13 @@
 /* postmortem-kb: the faceted search page (search/, when `pagefind: true`).
    Loads Pagefind's UI from the site's own pagefind/ folder (never a CDN) and
    mounts it with its filters (category, service, team, severity, year) and
-   newest-first sorting. `?q=...` in the address starts a search. */
+   newest-first sorting. `?query=...` (or `?q=...`) in the address starts a search. */
 (function () {
   "use strict";
   var loading = null;
+
+  /* `?query=` starts a search (main.html turns Material's `?q=` into it). */
+  var PARAM = "query";
 
   function load(bundle) {
     if (loading) return loading;
@@ -22,6 +25,18 @@
     return loading;
   }
 
+  /* Pagefind's UI shows every metadata field as a tag, `Key: value`: the start as
+     a date, and not the summary (the page's own text, which the excerpt already
+     quotes where it matches). */
+  function shownMetadata(result) {
+    var meta = result.meta || {};
+    if (meta.date) meta.started = String(meta.date).slice(0, 10);
+    delete meta.date;
+    delete meta.summary;
+    result.meta = meta;
+    return result;
+  }
+
   function start() {
     var element = document.getElementById("pmkb-pagefind");
     if (!element || element.dataset.mounted) return;
@@ -36,9 +51,11 @@
         showSubResults: true,
         resetStyles: false,
         sort: { date: "desc" },
-        openFilters: ["category"]
+        // Open on wide screens only: on a phone the open list would push the results a screen down.
+        openFilters: window.matchMedia("(min-width: 60em)").matches ? ["category"] : [],
+        processResult: shownMetadata
       });
-      var query = new URLSearchParams(window.location.search).get("q");
+      var query = new URLSearchParams(window.location.search).get(PARAM);
       if (query) ui.triggerSearch(query);
     }).catch(function () {
       element.textContent = "The search index is missing: build the site with `pagefind: true` (mkdocs build).";
