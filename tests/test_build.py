@@ -23,7 +23,7 @@ def all_text(site: Path) -> str:
 
 def test_postmortem_page(site_builder):
     result = site_builder({"2024/2024-03-14-checkout.md": valid_text()}, {"reference_date": "2026-11-27"},
-                          extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/"})
+                          extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/docs/"})
     assert result.returncode == 0, result.output
     html = result.read("postmortems/2024/2024-03-14-checkout/index.html")
     # Header: title, severity, status, dates, durations, people.
@@ -78,7 +78,7 @@ def test_timeline_written_in_other_ways_is_marked_where_it_is(site_builder):
         "| 09:31 | [mitigation] Rolled back. |\n"
     ))
     result = site_builder({"2024/list.md": listed, "2024/a table #2.md": tabled, "2024/100%.md": tabled.replace("PM-2024-002", "PM-2024-003")},
-                          extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/"})
+                          extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/docs/"})
     assert result.returncode == 0, result.output
     html = result.read("postmortems/2024/list/index.html")
     timeline, questions = html.split('<h2 id="timeline"', 1)[1].split('<h2 id="open-questions"', 1)
@@ -101,14 +101,27 @@ def test_timeline_written_in_other_ways_is_marked_where_it_is(site_builder):
 
 
 
-def test_edit_uri_template_quotes_paths_itself(site_builder):
-    """With `edit_uri_template`, `{path!q}` quotes the path (once) and `{path}` leaves it as written."""
+def test_edit_links_of_postmortems_with_an_edit_uri_template(site_builder):
+    """`edit_uri` and templates point at docs_dir, as MkDocs expects: postmortems are `../postmortems/`
+    from there. `{path}` gets the path quoted once; `{path!q}` quotes it itself (never twice)."""
     text = valid_text()
     result = site_builder({"2024/a #2.md": text}, extra_config={
-        "repo_url": "https://dev.azure.com/acme/kb", "edit_uri_template": "?path=/{path!q}&version=GBmain"})
+        "repo_url": "https://github.com/acme/kb", "edit_uri_template": "blob/main/docs/{path}"})
     assert result.returncode == 0, result.output
     html = (result.site / "postmortems/2024/a #2/index.html").read_text(encoding="utf-8")
-    assert 'href="https://dev.azure.com/acme/kb?path=/postmortems%2F2024%2Fa%20%232.md&version=GBmain"' in html
+    assert 'href="https://github.com/acme/kb/blob/main/postmortems/2024/a%20%232.md"' in html
+    result = site_builder({"2024/a #2.md": text}, extra_config={
+        "repo_url": "https://dev.azure.com/acme/kb", "edit_uri_template": "?path=/docs/{path!q}&version=GBmain"})
+    html = (result.site / "postmortems/2024/a #2/index.html").read_text(encoding="utf-8")
+    assert 'href="https://dev.azure.com/acme/kb?path=/docs/..%2Fpostmortems%2F2024%2Fa%20%232.md&version=GBmain"' in html
+
+
+def test_edit_links_of_authored_pages_and_postmortems_agree(site_builder):
+    """One `edit_uri` (MkDocs' default form, the docs folder) serves both kinds of page."""
+    result = site_builder({"2024/a.md": valid_text()},
+                          extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/docs/"})
+    assert 'href="https://github.com/acme/kb/edit/main/docs/index.md"' in result.read("index.html")
+    assert 'href="https://github.com/acme/kb/edit/main/postmortems/2024/a.md"' in result.read("postmortems/2024/a/index.html")
 
 
 def test_strict_build_fails_and_reports_every_error(site_builder):

@@ -126,7 +126,7 @@ def hostile_site(tmp_path_factory):
         tmp_path_factory.mktemp("escaping"),
         {"2024/x.md": hostile_text()},
         {"reference_date": "2026-01-15"},
-        extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/"},
+        extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": "edit/main/docs/"},
     )
     result = build(root)
     assert result.returncode == 0, result.output

@@ -234,10 +234,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                 use_directory_urls=config.use_directory_urls,
                 inclusion=InclusionLevel.NOT_IN_NAV,
             )
-            # MkDocs appends the path to `edit_uri` as it is: `a #2.md` would link to `a `.
-            # (An `edit_uri_template` quotes it itself where it says so: `{path!q}`.)
-            if not config.edit_uri_template:
-                file.edit_uri = quote(pm.path)
+            file.edit_uri = self._edit_path(pm.path, config)
             files.append(file)
             self.by_src[pm.path] = pm
         previous = dict(self.generated)
@@ -261,6 +258,16 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.generated[page.src_uri] = page
         self._parallel = alone
         return files
+
+    def _edit_path(self, path: str, config: MkDocsConfig) -> str:
+        """A postmortem's path as MkDocs joins it to `edit_uri`, which points at `docs_dir`
+        in the repository (`edit/main/docs/`, MkDocs' own default): `../postmortems/...`.
+
+        Quoted, as MkDocs appends it as it is (`a #2.md` would link to `a `), unless an
+        `edit_uri_template` quotes it itself (`{path!q}`, for a query parameter).
+        """
+        relative = os.path.relpath(self.root / path, config.docs_dir).replace(os.sep, "/")
+        return relative if "!q}" in str(config.edit_uri_template or "") else quote(relative)
 
     def _start_composing(self, config: MkDocsConfig, files: Files) -> None:
         """Issue 6: a large build composes a share of the postmortem pages in a
