@@ -242,3 +242,11 @@ def test_sample_knowledge_base_builds_strict(tmp_path):
     home = (site / "index.html").read_text(encoding="utf-8")
     nav = home.split('class="md-nav md-nav--primary"', 1)[1].split("</nav>", 1)[0]
     assert "postmortems/20" not in nav
+
+
+def test_lessons_headings_are_anchored_without_attr_list_in_the_config(site_builder):
+    """The plugin enables attr_list when the site has not: the lessons page's headings carry it."""
+    result = site_builder({"2024/a.md": valid_text()}, extra_config={"markdown_extensions": ["tables"]})
+    assert result.returncode == 0, result.output
+    html = result.read("lessons/index.html")
+    assert "{#" not in html and re.search(r'<h2 id="[a-z-]+"', html)

@@ -144,3 +144,57 @@ def test_helpers():
     assert nice_ticks(1) == [0, 1]
     assert nice_ticks(230)[-1] >= 230
     assert fmt(1.005) in ("1", "1.01") and fmt(-0.001) == "0" and fmt(12.0) == "12"
+
+
+# Labels: a long name is shortened, never the count; the full text stays a tooltip ---
+
+def _labels(root: ET.Element) -> list[ET.Element]:
+    return [t for t in root.iter("{http://www.w3.org/2000/svg}text") if "pmkb-svg-label" in (t.get("class") or "").split()]
+
+
+def _row(label: str, count: int) -> RangeGroup:
+    return RangeGroup(label, count, (RangeRow("Time to resolve", "pmkb-m2", count, 600, 7200),))
+
+
+def test_duration_labels_keep_their_count_and_get_the_room_they_need():
+    from postmortem_kb.charts.svg import text_width
+
+    names = ["Infrastructure and network", "Coordination and communication", "Security"]
+    root = parse(duration_ranges("r", "T", "d", [_row(n, 7) for n in names]))
+    shown = [t.text for t in _labels(root) if (t.text or "").endswith(")")]
+    assert shown == [f"{n} (7)" for n in names]  # the taxonomy's longest titles fit whole
+    # The plot starts right of the longest label, which starts inside the chart.
+    ranges = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if "pmkb-range" in (r.get("class") or "")]
+    label_end = max(float(t.get("x")) for t in _labels(root) if (t.text or "").endswith(")"))
+    assert label_end - text_width("Coordination and communication (7)") > 0
+    assert all(float(r.get("x")) > label_end for r in ranges)
+
+
+def test_a_duration_label_too_long_for_the_chart_is_cut_before_its_count():
+    name = "A category with a very long title that no chart could show in full"
+    root = parse(duration_ranges("r", "T", "d", [_row(name, 12)]))
+    (label,) = [t for t in _labels(root) if (t.text or "").endswith("(12)")]
+    assert label.text.endswith("… (12)") and len(label.text) < len(name)
+    assert label.find("svg:title", NS).text == f"{name} (12)"  # the full label on hover
+
+
+def test_heatmap_row_labels_fit_whole_or_keep_a_tooltip():
+    rows = ["Coordination and communication", "Observability and detection", "x" * 80]
+    root = parse(heatmap("h", "T", "d", rows, ["svc"], [[1], [2], [3]]))
+    shown = {t.text: t for t in _labels(root)}
+    assert "Coordination and communication" in shown and "Observability and detection" in shown
+    assert shown["Coordination and communication"].find("svg:title", NS) is None  # whole: no tooltip needed
+    (cut,) = [t for text, t in shown.items() if text and text.startswith("xxx")]
+    assert cut.text.endswith("…") and cut.find("svg:title", NS).text == "x" * 80
+    # The cells start right of the labels' column.
+    cells = [r for r in root.iter("{http://www.w3.org/2000/svg}rect") if "pmkb-heat" in (r.get("class") or "")]
+    assert min(float(c.get("x")) for c in cells) > max(float(shown[r].get("x")) for r in rows[:2])
+
+
+def test_with_count_shortens_the_name_only():
+    from postmortem_kb.charts.svg import with_count
+
+    assert with_count("Security", 1, 30) == "Security (1)"
+    assert with_count("Coordination and communication", 6, 24) == "Coordination and co… (6)"
+    assert len(with_count("Coordination and communication", 6, 24)) == 24
+    assert with_count("Coordination", 1234, 5).endswith(" (1234)")  # the count survives any limit

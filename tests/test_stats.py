@@ -15,7 +15,7 @@ from postmortem_kb.stats.counts import factor_mix, group_by, per_period, per_per
 from postmortem_kb.stats.durations import duration_rows, overall
 from postmortem_kb.stats.periods import Period, chart_kind, comparison, period_of, span
 from postmortem_kb.stats.quantiles import median, percentile, quantile, summarise
-from postmortem_kb.stats.trends import SPARK_PERIODS, category_stats, direction, rising_most
+from postmortem_kb.stats.trends import MIN_CHANGE, SPARK_PERIODS, category_stats, direction, phrase, rising_most
 
 from helpers_pm import item, record
 
@@ -149,7 +149,7 @@ def test_trend_directions():
     expected = {
         "config-change": (2, 0, "rising"),
         "dependency": (1, 1, "steady"),
-        "capacity-load": (0, 1, "falling"),
+        "capacity-load": (0, 1, "slight"),  # one fewer: no trend
         "security": (0, 0, "none"),
         "code-change": (0, 0, "none"),
     }
@@ -170,6 +170,33 @@ def test_direction_table(current, previous, word):
     assert direction(current, previous) == word
 
 
+@pytest.mark.parametrize(
+    "current, previous, word, words",
+    [
+        (1, 0, "slight", "1 more"),
+        (0, 1, "slight", "1 fewer"),
+        (5, 4, "slight", "1 more"),
+        (2, 0, "rising", "rising"),
+        (0, 2, "falling", "falling"),
+        (3, 3, "steady", "steady"),
+        (0, 0, "none", "none in either quarter"),
+    ],
+)
+def test_a_change_of_one_incident_is_no_trend(current, previous, word, words):
+    assert MIN_CHANGE == 2
+    assert direction(current, previous) == word
+    assert phrase(current, previous, "quarter") == words
+
+
+def test_rising_most_leaves_out_a_rise_from_zero_to_one():
+    corpus = [record("A", "2026-08-01T10:00", categories=("security",))]  # 0 in 2026-Q2, 1 in 2026-Q3
+    stats = category_stats(corpus, DEFAULT_TAXONOMY, REF, "quarter")
+    security = next(s for s in stats if s.category.slug == "security")
+    assert (security.trend.previous, security.trend.current, security.trend.direction) == (0, 1, "slight")
+    assert security.trend.phrase == "1 more"
+    assert rising_most(stats) == []
+
+
 def test_single_incident_and_empty_corpus():
     one = [record("PM-1", "2026-08-01T10:00", categories=("code-change",))]
     stats = category_stats(one, DEFAULT_TAXONOMY, REF, "quarter")
@@ -187,8 +214,8 @@ def test_rising_most_orders_by_increase_then_count_then_taxonomy():
         record("D", "2026-05-03T10:00", categories=("dependency",)),
     ]
     stats = category_stats(corpus, DEFAULT_TAXONOMY, REF, "quarter")
-    # security +2 (2 vs 0), dependency +2 (3 vs 1), code-change +1: dependency has more now.
-    assert [s.category.slug for s in rising_most(stats, 3)] == ["dependency", "security", "code-change"]
+    # security +2 (2 vs 0), dependency +2 (3 vs 1): dependency has more now; code-change +1 is no rise.
+    assert [s.category.slug for s in rising_most(stats, 3)] == ["dependency", "security"]
 
 
 def test_per_period_and_factor_mix():
@@ -253,6 +280,17 @@ def test_overdue_groups_and_tally():
     assert (t.total, t.open, t.in_progress, t.overdue, t.done, t.wont_do) == (5, 1, 2, 2, 1, 1)
     assert t.completion_rate == pytest.approx(1 / (5 - 1))
     assert actions.tally([]).completion_rate is None
+
+
+def test_tally_counts_overdue_items_by_status():
+    refs = actions.collect(items_corpus(), REF)
+    t = actions.tally(refs)
+    groups = actions.by_group(refs)
+    # Fix A (open) and Fix D (in progress) are overdue: each status says how many of its items are.
+    assert (t.open_overdue, t.in_progress_overdue) == (1, 1)
+    assert t.open_overdue + t.in_progress_overdue == t.overdue
+    # What is left of each status is exactly its group on the action-items page.
+    assert (t.open_on_time, t.in_progress_on_time) == (len(groups["open"]), len(groups["in-progress"])) == (0, 1)
 
 
 def test_owners_merge_case_and_spacing_and_get_unique_slugs():

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 import datetime as dt
 
 from ..render.formatting import duration
-from .svg import FONT, Svg, esc, fmt, truncate
+from .svg import FONT, Svg, chars_in, esc, fmt, text_width, with_count
 
 TICKS: tuple[tuple[float, str], ...] = (
     (1, "1 s"), (10, "10 s"), (60, "1 min"), (300, "5 min"), (900, "15 min"), (3600, "1 h"),
     (4 * 3600, "4 h"), (12 * 3600, "12 h"), (86400, "1 d"), (3 * 86400, "3 d"), (7 * 86400, "1 w"),
     (28 * 86400, "4 w"), (91 * 86400, "13 w"), (365 * 86400, "1 y"), (5 * 365 * 86400, "5 y"),
 )
-LEFT, RIGHT, TOP, ROW_H, BOTTOM, GAP = 170.0, 16.0, 8.0, 12.0, 26.0, 8.0
+RIGHT, TOP, ROW_H, BOTTOM, GAP = 16.0, 8.0, 12.0, 26.0, 8.0
+# The group labels' column: as wide as the longest label needs, within these bounds.
+LEFT_MIN, LEFT_MAX, LABEL_PAD = 90.0, 260.0, 14.0
 FLOOR = 1.0  # seconds: a zero duration is drawn at the left edge
 
 
@@ -56,6 +58,16 @@ def _bounds(groups: Sequence[RangeGroup]) -> tuple[float, float]:
     return low, high
 
 
+def group_label(group: RangeGroup) -> str:
+    return f"{group.label} ({group.count})"
+
+
+def label_column(groups: Sequence[RangeGroup]) -> float:
+    """The width of the labels' column: room for the longest label, if the chart can spare it."""
+    longest = max((text_width(group_label(g)) for g in groups), default=0.0)
+    return min(max(longest + LABEL_PAD, LEFT_MIN), LEFT_MAX)
+
+
 def duration_ranges(chart_id: str, title: str, desc: str, groups: Sequence[RangeGroup], width: float = 720) -> str:
     """Every row drawn is a `rect.pmkb-range` (median to p90) plus a `circle.pmkb-range-median`."""
     lines = sum(max(len(g.rows), 1) for g in groups)
@@ -65,11 +77,13 @@ def duration_ranges(chart_id: str, title: str, desc: str, groups: Sequence[Range
         svg.message("No durations recorded in this range")
         return svg.render()
     low, high = _bounds(groups)
-    plot_w = width - LEFT - RIGHT
+    left = label_column(groups)
+    room = chars_in(left - LABEL_PAD)
+    plot_w = width - left - RIGHT
     span = math.log10(high) - math.log10(low)
 
     def x_of(seconds: float) -> float:
-        return LEFT + plot_w * (math.log10(min(max(seconds, low), high)) - math.log10(low)) / span
+        return left + plot_w * (math.log10(min(max(seconds, low), high)) - math.log10(low)) / span
 
     base = height - BOTTOM
     for tick, label in TICKS:
@@ -82,7 +96,10 @@ def duration_ranges(chart_id: str, title: str, desc: str, groups: Sequence[Range
         if g:
             y += GAP
             svg.line(8, y - GAP / 2, width - RIGHT, y - GAP / 2, "pmkb-svg-grid")
-        svg.text(LEFT - 8, y + ROW_H / 2 + FONT / 3, truncate(f"{group.label} ({group.count})", 24), "pmkb-svg-label", "end")
+        # A long name is shortened, never its count; the full label is the tooltip.
+        full = group_label(group)
+        shown = with_count(group.label, group.count, room)
+        svg.text(left - 8, y + ROW_H / 2 + FONT / 3, shown, "pmkb-svg-label", "end", tip=full if shown != full else None)
         for row in group.rows:
             mid = y + ROW_H / 2
             y += ROW_H

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .svg import FONT, Svg, truncate
+from .svg import FONT, Svg, chars_in, text_width, truncate
 
 CELL_W, CELL_H = 30.0, 20.0
-ROW_LABEL_W, HEAD_H = 170.0, 96.0
+HEAD_H = 96.0
+COLUMN_CHARS = 18  # a rotated column label this long fits in HEAD_H
 LABEL_OVERHANG = 70.0  # rotated column labels reach right of the last column
+# The row labels' column: as wide as the longest label needs, within these bounds.
+ROW_LABEL_MIN, ROW_LABEL_MAX, ROW_LABEL_PAD = 90.0, 260.0, 12.0
+
+
+def row_label_width(rows: Sequence[str]) -> float:
+    longest = max((text_width(r) for r in rows), default=0.0)
+    return min(max(longest + ROW_LABEL_PAD, ROW_LABEL_MIN), ROW_LABEL_MAX)
 
 
 def heatmap(
@@ -22,7 +30,9 @@ def heatmap(
     empty: str = "No incidents in this range",
 ) -> str:
     """`matrix[r][c]`; every cell is a `rect.pmkb-heat` with data-row, data-col and data-value."""
-    width = ROW_LABEL_W + CELL_W * max(len(columns), 1) + LABEL_OVERHANG
+    label_w = row_label_width(rows)
+    room = chars_in(label_w - ROW_LABEL_PAD)
+    width = label_w + CELL_W * max(len(columns), 1) + LABEL_OVERHANG
     height = HEAD_H + CELL_H * max(len(rows), 1) + 4
     svg = Svg(chart_id, width, height, title, desc, "pmkb-svg--heatmap")
     if not rows or not columns:
@@ -30,14 +40,16 @@ def heatmap(
         return svg.render()
     peak = max((v for row in matrix for v in row), default=0)
     for c, column in enumerate(columns):
-        x = ROW_LABEL_W + c * CELL_W + CELL_W / 2
-        svg.text(x + 3, HEAD_H - 6, truncate(column, 18), "pmkb-svg-label", "start", rotate=-55)
+        x = label_w + c * CELL_W + CELL_W / 2
+        shown = truncate(column, COLUMN_CHARS)
+        svg.text(x + 3, HEAD_H - 6, shown, "pmkb-svg-label", "start", rotate=-55, tip=column if shown != column else None)
     for r, row in enumerate(rows):
         y = HEAD_H + r * CELL_H
-        svg.text(ROW_LABEL_W - 6, y + CELL_H / 2 + FONT / 3, truncate(row, 28), "pmkb-svg-label", "end")
+        shown = truncate(row, room)  # the full name: the tooltip, the cells' tooltips and the data table
+        svg.text(label_w - 6, y + CELL_H / 2 + FONT / 3, shown, "pmkb-svg-label", "end", tip=row if shown != row else None)
         for c, column in enumerate(columns):
             value = matrix[r][c]
-            x = ROW_LABEL_W + c * CELL_W
+            x = label_w + c * CELL_W
             level = 0 if not value or not peak else min(5, 1 + int(4 * value / peak))
             svg.rect(
                 x + 1, y + 1, CELL_W - 2, CELL_H - 2, f"pmkb-heat pmkb-heat--{level}",

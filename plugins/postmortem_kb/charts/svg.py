@@ -11,6 +11,9 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # Characters XML 1.0 forbids even escaped: a YAML "\a" in a title must not break the SVG.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FONT = 11  # user units; the stylesheet scales the whole SVG
+# The width of an average character of a FONT-size label (the theme's sans-serif
+# measures about 5.8): enough to reserve room for a label, never to place one exactly.
+CHAR_W = 6.0
 
 
 def esc(value: object) -> str:
@@ -91,10 +94,21 @@ class Svg:
             f'<line class="{esc(css)}" x1="{fmt(x1)}" y1="{fmt(y1)}" x2="{fmt(x2)}" y2="{fmt(y2)}"/>'
         )
 
-    def text(self, x: float, y: float, content: object, css: str = "pmkb-svg-label", anchor: str = "start", rotate: float | None = None) -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        content: object,
+        css: str = "pmkb-svg-label",
+        anchor: str = "start",
+        rotate: float | None = None,
+        tip: str | None = None,
+    ) -> None:
+        """A label; `tip` (the full text of a shortened label) shows on hover."""
         transform = f' transform="rotate({fmt(rotate)} {fmt(x)} {fmt(y)})"' if rotate else ""
+        title = f"<title>{esc(tip)}</title>" if tip else ""
         self.parts.append(
-            f'<text class="{esc(css)}" x="{fmt(x)}" y="{fmt(y)}" text-anchor="{anchor}"{transform}>{esc(content)}</text>'
+            f'<text class="{esc(css)}" x="{fmt(x)}" y="{fmt(y)}" text-anchor="{anchor}"{transform}>{esc(content)}{title}</text>'
         )
 
     def message(self, content: str) -> None:
@@ -107,3 +121,19 @@ class Svg:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+
+
+def text_width(text: str) -> float:
+    """About how wide `text` is as a label, in user units."""
+    return len(text) * CHAR_W
+
+
+def chars_in(room: float) -> int:
+    """How many characters of a label fit in `room` user units (at least one)."""
+    return max(int(room // CHAR_W), 1)
+
+
+def with_count(name: str, count: int, limit: int) -> str:
+    """`name (count)` in at most `limit` characters: the name is shortened, never the count."""
+    suffix = f" ({count})"
+    return truncate(name, max(limit - len(suffix), 2)) + suffix

@@ -40,8 +40,10 @@ def _keys(pm: Postmortem) -> list[tuple[str, str]]:
 
 
 class SimilarityIndex:
-    def __init__(self, postmortems: list[Postmortem]) -> None:
+    def __init__(self, postmortems: list[Postmortem], titles: dict[str, str] | None = None) -> None:
+        """`titles`: category slug -> title, for the reasons shown on the page."""
         self.postmortems = postmortems
+        self.titles = titles or {}
         postings: dict[tuple[str, str], list[int]] = defaultdict(list)
         for index, pm in enumerate(postmortems):
             for key in _keys(pm):
@@ -75,7 +77,7 @@ class SimilarityIndex:
             score, index = value // n, self.by_date[value % n]
             # The reasons of the winners only, in the order the keys were scored.
             reasons = [f"{kind} {value}" for kind, value in keys if self._scanned((kind, value), index)]
-            out.append(Similar(self.postmortems[index], score, _describe(reasons)))
+            out.append(Similar(self.postmortems[index], score, _describe(reasons, self.titles)))
         return out
 
     def _scanned(self, key: tuple[str, str], index: int) -> bool:
@@ -84,11 +86,12 @@ class SimilarityIndex:
         return position < len(posting) and posting[position] == index
 
 
-def _describe(reasons: list[str]) -> tuple[str, ...]:
+def _describe(reasons: list[str], titles: dict[str, str]) -> tuple[str, ...]:
+    """`same factors: Time and expiry, Dependency`: categories by their titles, as the chips show them."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for reason in reasons:
         kind, value = reason.split(" ", 1)
-        grouped[kind].append(value)
+        grouped[kind].append(titles.get(value, value) if kind == "category" else value)
     labels = {"category": "same factor", "service": "same service", "tag": "shared tag"}
     return tuple(
         f"{labels[kind]}{'s' if len(values) > 1 else ''}: {', '.join(values)}"

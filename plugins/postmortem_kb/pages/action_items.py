@@ -13,7 +13,9 @@ from . import GeneratedPage
 from .common import assemble, percent
 from .context import Context
 
-LABELS = dict(GROUPS)
+# An overdue item is listed under "Overdue" only: the open and in-progress
+# sections say so, or their counts would contradict the status figures.
+LABELS = {**dict(GROUPS), "open": "Open, not overdue", "in-progress": "In progress, not overdue"}
 EMPTY = {
     "overdue": "No action item is overdue.",
     "open": "No open action item.",
@@ -21,6 +23,16 @@ EMPTY = {
     "done": "No action item is done yet.",
     "wont-do": "No action item was decided against.",
 }
+
+
+def empty_message(key: str, counts: actions.Tally) -> str:
+    """What an empty section says; a status whose items are all overdue says where they are."""
+    late = {"open": counts.open_overdue, "in-progress": counts.in_progress_overdue}.get(key, 0)
+    if not late:
+        return EMPTY[key]
+    status = "open" if key == "open" else "in-progress"
+    every = "The" if late == 1 else f"All {late}"
+    return f"{every} {status} item{'s' if late != 1 else ''} {'is' if late == 1 else 'are'} overdue: listed under Overdue."
 
 
 def action_item_pages(ctx: Context) -> list[GeneratedPage]:
@@ -35,11 +47,13 @@ def action_item_pages(ctx: Context) -> list[GeneratedPage]:
     return pages
 
 
-def _sections(ctx: Context, page: str, groups: dict[str, list[ItemRef]], keys: Sequence[str], **options: bool) -> list[tuple[str | None, str]]:
+def _sections(
+    ctx: Context, page: str, groups: dict[str, list[ItemRef]], counts: actions.Tally, keys: Sequence[str], **options: bool
+) -> list[tuple[str | None, str]]:
     return [
         (
             f"{LABELS[key]} ({len(groups[key])})",
-            ctx.ai_table(page, groups[key], EMPTY[key], **options),
+            ctx.ai_table(page, groups[key], empty_message(key, counts), **options),
         )
         for key in keys
     ]
@@ -57,7 +71,7 @@ def _index(ctx: Context, groups: dict[str, list[ItemRef]], counts: actions.Tally
         exports=ctx.exports,
     )
     blocks: list[tuple[str | None, str]] = [(None, head)]
-    blocks += _sections(ctx, page, groups, OPEN_GROUPS)
+    blocks += _sections(ctx, page, groups, counts, OPEN_GROUPS)
     closed = sum(len(groups[k]) for k in CLOSED_GROUPS)
     blocks.append(("Done and won't do", ctx.render("kb-ai-closed-link", page=page, count=closed, url=urls.ACTION_ITEMS_CLOSED)))
     return assemble(page, "Action items", blocks, in_nav=True)
@@ -67,7 +81,7 @@ def _closed(ctx: Context, groups: dict[str, list[ItemRef]]) -> GeneratedPage:
     page = urls.ACTION_ITEMS_CLOSED
     intro = ctx.render("kb-ai-back", page=page, text="Closed action items: done, most recently due first, then those decided against.")
     blocks: list[tuple[str | None, str]] = [(None, intro)]
-    blocks += _sections(ctx, page, groups, CLOSED_GROUPS)
+    blocks += _sections(ctx, page, groups, actions.Tally(), CLOSED_GROUPS)  # closed: nothing is overdue
     title = "Closed action items"
     return assemble(page, title, blocks)
 
@@ -80,6 +94,6 @@ def _owner(ctx: Context, owner: actions.Owner, refs: list[ItemRef]) -> Generated
     )
     blocks: list[tuple[str | None, str]] = [(None, head)]
     present = [key for key, _ in GROUPS if groups[key]]
-    blocks += _sections(ctx, page, groups, present, show_owner=False)
+    blocks += _sections(ctx, page, groups, owner.tally, present, show_owner=False)
     title = f"Action items: {owner.name}"
     return assemble(page, title, blocks)

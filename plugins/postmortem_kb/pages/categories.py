@@ -12,7 +12,7 @@ from ..render import urls
 from ..stats.actions import GROUPS, ItemRef, by_group
 from ..stats.counts import per_period
 from ..stats.periods import NOUNS
-from ..stats.trends import SPARK_PERIODS, CategoryStat
+from ..stats.trends import MIN_CHANGE, SPARK_PERIODS, CategoryStat
 from . import GeneratedPage
 from .common import Axis, assemble, axis, figure, percent, series_css
 from .context import Context
@@ -65,6 +65,7 @@ def _overview(ctx: Context) -> GeneratedPage:
         trend=first,
         noun=NOUNS[ctx.period],
         spark_periods=SPARK_PERIODS,
+        min_change=MIN_CHANGE,
     )
     return assemble(urls.CATEGORIES, "Contributing factors", [(None, html)], in_nav=True)
 
@@ -116,7 +117,7 @@ def _category(ctx: Context, ax: Axis, index: int, stat: CategoryStat, refs: list
         (f"Incidents ({stat.count})", ctx.render("kb-category-incidents", page=page, rows=incidents, category=category)),
         (
             f"Action items addressing it ({len(refs)})",
-            ctx.ai_table(page, ordered, f"No action item names {category.slug} as the factor it addresses.", show_factor=False),
+            ctx.ai_table(page, ordered, f"No action item names {category.title} as the factor it addresses.", show_factor=False),
         ),
     ]
     title = category.title

@@ -124,8 +124,8 @@ def _value_page(
         (None, intro),
         ("Contributing-factor mix", ctx.render("kb-factor-mix", page=page, rows=mix, peak=peak, percent=percent, count=len(members))),
         (
-            f"Open action items ({len(pending)})",
-            ctx.ai_table(page, pending, "No open action items."),
+            f"Action items open or in progress ({len(pending)})",
+            ctx.ai_table(page, pending, "No action item is open or in progress."),
         ),
         (
             f"Incidents ({len(members)})",

@@ -10,7 +10,7 @@ from ..render import urls
 from ..render.environment import Renderer
 from ..stats import actions
 from ..stats.durations import overall
-from ..stats.trends import rising_most
+from ..stats.trends import MIN_CHANGE, rising_most
 from .common import is_recent, percent
 from .context import Context, build_context
 
@@ -48,6 +48,7 @@ def overview_html(ctx: Context, page: str) -> str:
         recent=published[:RECENT],
         rising=rising,
         trend=trend,
+        min_change=MIN_CHANGE,
         overdue=overdue[:OVERDUE],
         more_overdue=max(len(overdue) - OVERDUE, 0),
         urls=urls,

@@ -27,6 +27,7 @@ from ..render import urls
 from ..render.environment import Renderer
 from ..render.sanitize import neutralise_markdown, scrub_html
 from . import GeneratedPage, block_marker
+from .common import md_escape
 
 KINDS = (("what went wrong", "What went wrong"), ("where we got lucky", "Where we got lucky"))
 
@@ -112,7 +113,6 @@ def lessons_of(pm: Postmortem) -> list[Lesson]:
 
 def lessons_page(kb: KnowledgeBase, renderer: Renderer) -> GeneratedPage:
     page = urls.LESSONS
-    titles = {c.slug: c.title for c in kb.settings.taxonomy}
     newest = sorted(kb.published, key=lambda pm: pm.started_at, reverse=True)
     by_pm = {pm.id: lessons_of(pm) for pm in newest}
     groups = []
@@ -127,11 +127,20 @@ def lessons_page(kb: KnowledgeBase, renderer: Renderer) -> GeneratedPage:
         if entries:
             groups.append({"category": category, "url": urls.category(category.slug), "entries": entries})
     total = sum(len(v) for v in by_pm.values())
-    body = renderer.render(
-        "lessons", groups=groups, page=page, titles=titles, urls=urls, total=total,
-        sources=sum(1 for v in by_pm.values() if v),
+    intro = renderer.render(
+        "lessons", groups=groups, page=page, total=total, sources=sum(1 for v in by_pm.values() if v),
     )
-    # The body goes in after Markdown: fed through Markdown's raw-HTML parser, a
-    # page this size took time quadratic in its length (186 s at 10,000).
-    markdown_text = "# Lessons learned\n\n" + block_marker(0) + "\n"
-    return GeneratedPage(urls.src_uri(page), "Lessons learned", markdown_text, in_nav=True, blocks=(body,))
+    # Each category's heading stays Markdown, so that it reaches the table of
+    # contents; its lessons go in after Markdown: fed through Markdown's raw-HTML
+    # parser, a page this size took time quadratic in its length (186 s at 10,000).
+    blocks = [intro] + [renderer.render("lessons-group", group=g, page=page, urls=urls) for g in groups]
+    parts = ["# Lessons learned", "", block_marker(0), ""]
+    for index, group in enumerate(groups, start=1):
+        parts += [heading(group["category"].title, group["category"].slug), "", block_marker(index), ""]
+    return GeneratedPage(urls.src_uri(page), "Lessons learned", "\n".join(parts), in_nav=True, blocks=tuple(blocks))
+
+
+def heading(title: str, slug: str) -> str:
+    """A category's `##` heading, anchored at its slug (`lessons/#time-expiry`) by attr_list."""
+    # A slug is lowercase letters, digits and hyphens (checked with the taxonomy): safe in `{#...}`.
+    return f"## {md_escape(title)} {{#{slug}}}"

@@ -46,11 +46,18 @@ class View:
     floor_key: str
     floor_rank: int  # incidents of this rank or better (0 = worst) are counted
     range_label: str
-    floor_label: str
+    floor_label: str  # a button's label: "All severities", "SEV1 only"
+    floor_phrase: str  # the same in a sentence: "all severities", "SEV1 only" (a name keeps its case)
 
     @property
     def url(self) -> str:
         return urls.trends_view(self.range_key, self.floor_key)
+
+    @property
+    def title(self) -> str:
+        if self.url == urls.TRENDS:
+            return "Trends"
+        return f"Trends: {self.range_label.lower()}, {self.floor_phrase}"
 
 
 def views(ctx: Context) -> list[View]:
@@ -61,11 +68,20 @@ def views(ctx: Context) -> list[View]:
         (key, years, "All time" if years is None else f"Last {years * per_year} {noun}s")
         for key, years in RANGES
     ]
-    floors = [("all", len(severities), "All severities")]
+    floors = [("all", len(severities), "All severities", "all severities")]
     for rank, severity in enumerate(severities[:-1]):
         label = f"{severity.name} only" if rank == 0 else f"{severity.name} or worse"
-        floors.append((urls.severity_slug(severity.name), rank, label))
-    return [View(r, y, f, rank, rl, fl) for r, y, rl in ranges for f, rank, fl in floors]
+        floors.append((urls.severity_slug(severity.name), rank, label, label))
+    return [View(r, y, f, rank, rl, fl, fp) for r, y, rl in ranges for f, rank, fl, fp in floors]
+
+
+def wider_views(view: View, all_views: Sequence[View]) -> list[View]:
+    """The views an empty view can point to: all time at its floor, every severity in its range."""
+    return [
+        v for v in all_views
+        if v != view
+        and ((v.range_key == "all" and v.floor_key == view.floor_key) or (v.range_key == view.range_key and v.floor_key == "all"))
+    ]
 
 
 def trends_pages(ctx: Context) -> list[GeneratedPage]:
@@ -100,16 +116,19 @@ def _page(ctx: Context, view: View, all_views: Sequence[View], ax: Axis) -> Gene
         worst=sum(1 for pm in members if settings.severity_rank(pm.severity) == 0),
         worst_name=settings.severities[0].name if settings.severities else "",
         exports=ctx.exports,
+        wider=wider_views(view, all_views) if not members else [],
     )
     blocks: list[tuple[str | None, str]] = [(None, head)]
+    if not members:
+        # Nothing to chart: one message (in the head) instead of a page of empty charts.
+        return assemble(page, view.title, blocks, in_nav=view.url == urls.TRENDS)
     blocks.append((f"Incidents per {ax.noun} by severity", ctx.render("kb-figure", fig=_by_severity(ctx, view, ax, members, prefix))))
     blocks.append((f"Incidents per {ax.noun} by contributing factor", ctx.render("kb-figure", fig=_by_category(ctx, ax, members, prefix))))
     blocks.append(("Each category on a shared scale", _multiples(ctx, ax, members, prefix)))
     blocks.append(("Categories by service", ctx.render("kb-figure", fig=_heatmap(ctx, members, prefix))))
     blocks.append(("Time to detect, mitigate and resolve", _durations(ctx, view, members, prefix)))
     blocks.append(("Action items", _actions(ctx, page, ax, refs, counts, prefix)))
-    title = "Trends" if view.url == urls.TRENDS else f"Trends: {view.range_label.lower()}, {view.floor_label.lower()}"
-    return assemble(page, title, blocks, in_nav=view.url == urls.TRENDS)
+    return assemble(page, view.title, blocks, in_nav=view.url == urls.TRENDS)
 
 
 def _by_severity(ctx: Context, view: View, ax: Axis, members: Sequence[Postmortem], prefix: str):

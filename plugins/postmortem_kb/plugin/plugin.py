@@ -103,6 +103,13 @@ def _strip_search_attrs(html: str) -> str:
     return html
 
 
+def _is_attr_list(extension: Any) -> bool:
+    """Whether a `markdown_extensions` entry (a name, a dotted path or an instance) is attr_list."""
+    if isinstance(extension, str):
+        return extension.rsplit(".", 1)[-1] == "attr_list"
+    return type(extension).__name__ == "AttrListExtension"
+
+
 class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     supports_multiple_instances = False
     # Issue 6: Material's indexer reads a lighter copy of the pages (search/lean.py).
@@ -197,6 +204,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for script in (*JAVASCRIPTS, *SEARCH_JAVASCRIPTS):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        # The generated pages anchor headings with attr_list (`## Time and expiry {#time-expiry}`).
+        if not any(_is_attr_list(extension) for extension in config.markdown_extensions):
+            config.markdown_extensions.append("attr_list")
         return config
 
     @event_priority(-50)
@@ -405,7 +415,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return derived
         context = build_context(kb, self.renderer, self.config)  # shared by the generated pages and the home block
         derived = {
-            "similar": SimilarityIndex(kb.published),
+            "similar": SimilarityIndex(kb.published, {c.slug: c.title for c in kb.settings.taxonomy}),
             "similar_results": {},
             # Built once per build: `kb.by_id` is a property that makes a new dict per call.
             "published_by_id": kb.by_id,

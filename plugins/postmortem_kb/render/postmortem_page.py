@@ -117,16 +117,15 @@ def compose_markdown(
 
     insertions: list[tuple[int, str]] = []
     sections = {s.key: s for s in pm.sections if s.level == 2}
+    # Category titles, as the chips show them: the blocks below never show a slug.
+    titles = {c.slug: c.title for c in settings.taxonomy}
 
     factors_section = sections.get("contributing factors")
     if factors_section is not None:
-        factors_html = renderer.render(
-            "factors", pm=pm, page=page, titles={c.slug: c.title for c in settings.taxonomy},
-            url=urls.category,
-        )
+        factors_html = renderer.render("factors", pm=pm, page=page, titles=titles, url=urls.category)
         insertions.append((factors_section.line - base, stash(factors_html)))
 
-    items_html = renderer.render("action-items", pm=pm, page=page, today=today, url=urls.category)
+    items_html = renderer.render("action-items", pm=pm, page=page, today=today, url=urls.category, titles=titles)
     items_section = sections.get("action items")
     appendix: list[str] = []
     if items_section is not None:

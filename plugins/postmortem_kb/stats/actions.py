@@ -85,10 +85,24 @@ class Tally:
     overdue: int = 0
     done: int = 0
     wont_do: int = 0
+    # Overdue items by status: `open` and `in_progress` count them too, so a
+    # page can say how many of each status are overdue.
+    open_overdue: int = 0
+    in_progress_overdue: int = 0
 
     @property
     def pending(self) -> int:
         return self.open + self.in_progress
+
+    @property
+    def open_on_time(self) -> int:
+        """Open and not overdue: the "open" group of `by_group`."""
+        return self.open - self.open_overdue
+
+    @property
+    def in_progress_on_time(self) -> int:
+        """In progress and not overdue: the "in-progress" group of `by_group`."""
+        return self.in_progress - self.in_progress_overdue
 
     @property
     def completion_rate(self) -> float | None:
@@ -98,18 +112,21 @@ class Tally:
 
 def tally(refs: Iterable[ItemRef]) -> Tally:
     statuses: Counter[str] = Counter()
-    overdue = total = 0
+    late: Counter[str] = Counter()
+    total = 0
     for ref in refs:
         total += 1
         statuses[ref.item.status] += 1
-        overdue += ref.overdue
+        late[ref.item.status] += ref.overdue
     return Tally(
         total=total,
         open=statuses["open"],
         in_progress=statuses["in-progress"],
-        overdue=overdue,
+        overdue=sum(late.values()),
         done=statuses["done"],
         wont_do=statuses["wont-do"],
+        open_overdue=late["open"],
+        in_progress_overdue=late["in-progress"],
     )
 
 

@@ -1,10 +1,12 @@
 """Category figures for the categories page and the home page.
 
 Direction: the incidents of a category in the latest complete period (as of
-the reference date) against the period before it: `rising` when more,
-`falling` when fewer, `steady` when equal and non-zero, `none` when zero in
-both. The sparkline shows the `SPARK_PERIODS` periods ending with the latest
-complete one, so its last two points are the two compared.
+the reference date) against the period before it: `rising` when at least
+`MIN_CHANGE` more, `falling` when at least `MIN_CHANGE` fewer, `slight` for a
+smaller change (one incident: 0 to 1 is no trend), `steady` when equal and
+non-zero, `none` when zero in both. The sparkline shows the `SPARK_PERIODS`
+periods ending with the latest complete one, so its last two points are the
+two compared.
 """
 
 from __future__ import annotations
@@ -19,7 +21,10 @@ from .counts import group_by, per_period, share
 from .periods import Period, comparison, span
 
 SPARK_PERIODS = 12
-DIRECTIONS = ("rising", "falling", "steady", "none")
+DIRECTIONS = ("rising", "falling", "slight", "steady", "none")
+# The smallest change called rising or falling: at a few incidents a period,
+# one more or one fewer is noise, shown as numbers only.
+MIN_CHANGE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +42,28 @@ class Trend:
     def change(self) -> int:
         return self.current - self.previous
 
+    @property
+    def phrase(self) -> str:
+        return phrase(self.current, self.previous, self.current_period.kind)
+
 
 def direction(current: int, previous: int) -> str:
-    if current > previous:
-        return "rising"
-    if current < previous:
-        return "falling"
-    return "steady" if current else "none"
+    if current == previous:
+        return "steady" if current else "none"
+    if abs(current - previous) < MIN_CHANGE:
+        return "slight"
+    return "rising" if current > previous else "falling"
+
+
+def phrase(current: int, previous: int, noun: str) -> str:
+    """The words of a trend; pages show the two counts beside them."""
+    word = direction(current, previous)
+    if word == "none":
+        return f"none in either {noun}"
+    if word == "slight":
+        change = current - previous
+        return f"{abs(change)} {'more' if change > 0 else 'fewer'}"
+    return word
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +115,7 @@ def category_stats(
 
 
 def rising_most(stats: Sequence[CategoryStat], limit: int = 3) -> list[CategoryStat]:
-    """Rising categories, largest increase first, then most incidents now, then taxonomy order."""
+    """Rising categories (by `MIN_CHANGE` or more), largest increase first, then most incidents now, then taxonomy order."""
     rising = [s for s in stats if s.trend.direction == "rising"]
     order = {id(s): i for i, s in enumerate(stats)}
     rising.sort(key=lambda s: (-s.trend.change, -s.trend.current, order[id(s)]))
