@@ -1,0 +1,388 @@
+"""Browser tests of the layout of the sample site: tables scroll in one box and
+nothing in them is clipped or cut mid-word, big charts keep legible text on a
+phone, severity and timeline badges have AA contrast in both palettes, and the
+action-item filter says when nothing matches.
+
+Debian's chromium driven by Playwright for Python, as in test_browser.py (whose
+fixtures live in that module, so minimal equivalents are defined here). Every
+page records its requests and console: a request that leaves localhost or a
+JavaScript error fails the test.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import queue
+import subprocess
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import MKDOCS, REPO
+
+pytestmark = [pytest.mark.browser, pytest.mark.integration]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt", allow_module_level=True)
+
+MTLS = "postmortems/2025/2025-07-17-checkout-mtls-certificate-expired/"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def layout_site(tmp_path_factory) -> Path:
+    """The sample knowledge base, built once for this module."""
+    out = tmp_path_factory.mktemp("layout") / "site"
+    proc = subprocess.run(
+        [MKDOCS, "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def layout_url(layout_site):
+    handler = functools.partial(_Quiet, directory=str(layout_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class BrowserThread:
+    """Debian's chromium in a Playwright of its own, on a thread of its own.
+
+    Playwright's sync API runs one instance per thread at a time, and
+    test_browser.py keeps its session-scoped one open (its fixtures are not in
+    conftest.py, so this module cannot share them): on its own thread this
+    module's Playwright never meets that one, whatever the order of the tests.
+    `run(job)` calls `job(open_page)` on that thread and returns its result or
+    raises its exception; `open_page(url, **context_options)` opens a page whose
+    requests and console are checked when the job ends."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue = queue.Queue()
+        started: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, args=(started,), daemon=True)
+        self.thread.start()
+        error = started.get(timeout=120)
+        if error is not None:
+            raise error
+
+    def _serve(self, started: queue.Queue) -> None:
+        try:
+            with playwright_api.sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+                started.put(None)
+                for job, answer in iter(self.jobs.get, None):
+                    try:
+                        answer.put((True, self._do(browser, job)))
+                    except BaseException as exc:  # handed to the test's thread
+                        answer.put((False, exc))
+                browser.close()
+        except BaseException as exc:
+            started.put(exc)
+
+    @staticmethod
+    def _do(browser, job):
+        opened = []
+
+        def open_page(url: str, **options):
+            context = browser.new_context(**options)
+            page = context.new_page()
+            record = {"requests": [], "errors": []}
+            page.on("request", lambda r: record["requests"].append(r.url))
+            page.on("console", lambda m: record["errors"].append(f"console: {m.text}") if m.type == "error" else None)
+            page.on("pageerror", lambda e: record["errors"].append(f"pageerror: {e}"))
+            opened.append((context, record))
+            page.goto(url)
+            page.wait_for_load_state("load")
+            return page
+
+        try:
+            result = job(open_page)
+        finally:
+            for context, _ in opened:
+                context.close()
+        for _, record in opened:
+            outside = [u for u in record["requests"]
+                       if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+            assert not outside, f"requests left localhost: {outside}"
+            assert not record["errors"], f"JavaScript errors: {record['errors']}"
+        return result
+
+    def run(self, job):
+        answer: queue.Queue = queue.Queue()
+        self.jobs.put((job, answer))
+        ok, value = answer.get(timeout=600)
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def in_browser():
+    worker = BrowserThread()
+    yield worker.run
+    worker.close()
+
+
+# Tables ----------------------------------------------------------------------
+
+# For each visible table of the article: the boxes between it and the article
+# that scroll or clip sideways, whether its scroll box overflows its parent,
+# whether all of it can be scrolled to, and the words drawn on two lines.
+TABLE_REPORT = r"""
+() => {
+  document.querySelectorAll('article details').forEach(d => { d.open = true; });
+  const article = document.querySelector('article');
+  const out = [];
+  for (const table of article.querySelectorAll('.pmkb-table-wrap table')) {
+    if (!table.getClientRects().length) continue;
+    const name = [...table.querySelectorAll('th')].slice(0, 3).map(th => th.textContent.trim()).join('|');
+    const clipping = [];
+    for (let el = table; el && el !== article; el = el.parentElement) {
+      if (getComputedStyle(el).overflowX !== 'visible') clipping.push(el);
+    }
+    const box = clipping[clipping.length - 1] || null;
+    const problems = [];
+    if (clipping.length !== 1 || !box.classList.contains('pmkb-table-wrap')) {
+      problems.push('scroll/clip boxes: ' + clipping.map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.')).join(' > '));
+    }
+    if (box) {
+      const parent = box.parentElement.getBoundingClientRect();
+      const own = box.getBoundingClientRect();
+      if (own.right > parent.right + 1 || own.left < parent.left - 1) problems.push('the scroll box sticks out of its parent');
+      const right = table.getBoundingClientRect().right - own.left + box.scrollLeft;
+      if (right > box.scrollWidth + 1) problems.push(`table ends at ${right}px, box scrolls to ${box.scrollWidth}px`);
+    }
+    const broken = [];
+    const walker = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const words = /[^\s\-\/]{2,}/g;
+      let m;
+      while ((m = words.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+    if (broken.length) problems.push(`${broken.length} words cut across lines: ${broken.slice(0, 5).join(', ')}`);
+    out.push({name, problems});
+  }
+  return out;
+}
+"""
+
+
+def _category_page(open_page, base: str) -> str:
+    """The page of the mTLS postmortem's first contributing-factor category."""
+    page = open_page(base + MTLS, viewport=DESKTOP)
+    return page.locator(".pmkb-chips a.pmkb-chip").first.evaluate("a => new URL(a.href).pathname.replace(/^\\//, '')")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("path", [MTLS, "action-items/", "action-items/closed/", "severities/", "category"])
+def test_tables_scroll_in_one_box_and_nothing_is_cut(layout_url, in_browser, path, viewport):
+    in_browser(lambda open_page: _check_tables(open_page, layout_url, path, viewport))
+
+
+def _check_tables(open_page, layout_url: str, path: str, viewport: str) -> None:
+    if path == "category":
+        path = _category_page(open_page, layout_url)
+        assert path.startswith("categories/"), path
+    page = open_page(layout_url + path, viewport=VIEWPORTS[viewport])
+    report = page.evaluate(TABLE_REPORT)
+    assert report, f"no table on {path}"
+    bad = [t for t in report if t["problems"]]
+    assert not bad, f"{path} at {viewport}: {bad}"
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {viewport}"
+
+
+def test_postmortem_action_items_keep_readable_titles(layout_url, in_browser):
+    """The title column is not squeezed to a word per line: the table scrolls instead."""
+
+    def widths(open_page):
+        return {
+            viewport["width"]: open_page(layout_url + MTLS, viewport=viewport)
+            .locator("table.pmkb-action-items td").first.evaluate("td => td.getBoundingClientRect().width")
+            for viewport in (DESKTOP, PHONE)
+        }
+
+    for screen, width in in_browser(widths).items():
+        assert width >= 200, f"action item titles are {width}px wide on a {screen}px screen"
+
+
+# Charts ----------------------------------------------------------------------
+
+CHART_TEXT = r"""
+() => [...document.querySelectorAll('article svg.pmkb-svg')].filter(svg => svg.getClientRects().length).map(svg => {
+  const sizes = [...svg.querySelectorAll('text')].map(t => {
+    const m = t.getScreenCTM();
+    return {font: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b), rotated: Math.abs(m.b) > 1e-6,
+            height: t.getBoundingClientRect().height, text: t.textContent};
+  });
+  const box = svg.closest('.pmkb-chart');
+  return {id: svg.id, small: !!svg.closest('.pmkb-chart--small'), width: svg.getBoundingClientRect().width,
+          scrolls: box.scrollWidth > box.clientWidth + 1, sizes};
+})
+"""
+
+
+@pytest.mark.parametrize("path", ["trends/", "category"])
+def test_chart_text_is_legible_on_a_phone(layout_url, layout_site, in_browser, path):
+    if path == "category":
+        path = in_browser(lambda open_page: _category_page(open_page, layout_url))
+    if not (layout_site / path / "index.html").is_file():
+        pytest.skip(f"{path} is not generated")
+
+    def measure(open_page):
+        page = open_page(layout_url + path, viewport=PHONE, is_mobile=True, has_touch=True)
+        return page.evaluate(CHART_TEXT), page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+    charts, page_overflow = in_browser(measure)
+    big = [c for c in charts if not c["small"]]
+    assert big, f"no big chart on {path}"
+    small_text = [
+        (c["id"], s["text"], round(s["font"], 2), s["height"])
+        for c in charts for s in c["sizes"]
+        if s["font"] < 9 or (not s["rotated"] and s["height"] < 9)
+    ]
+    assert not small_text, f"chart text under 9px on a phone: {small_text[:8]}"
+    # The big charts scroll in their own box; the page itself does not.
+    assert all(c["scrolls"] for c in big if c["width"] > PHONE["width"])
+    assert page_overflow <= 1, f"{path} scrolls sideways by {page_overflow}px on a phone"
+    # Small multiples still fit the screen.
+    assert all(c["width"] <= PHONE["width"] for c in charts if c["small"])
+
+
+# Badges ----------------------------------------------------------------------
+
+CONTRAST = r"""
+(selector) => {
+  const parse = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+  const lin = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  const over = (top, bottom) => {
+    const a = top.length > 3 ? top[3] : 1;
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a));
+  };
+  const page = parse(getComputedStyle(document.body).backgroundColor).slice(0, 3);
+  const seen = {};
+  for (const el of document.querySelectorAll(selector)) {
+    const key = [...el.classList].filter(c => /--/.test(c)).join(' ');
+    if (seen[key]) continue;
+    const style = getComputedStyle(el);
+    const bg = over(parse(style.backgroundColor), page);
+    const fg = over(parse(style.color), bg);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    seen[key] = {ratio: (hi + 0.05) / (lo + 0.05), fg: style.color, bg: style.backgroundColor, text: el.textContent.trim()};
+  }
+  return seen;
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_badges_have_aa_contrast(layout_url, in_browser, scheme):
+    in_browser(lambda open_page: _check_badges(open_page, layout_url, scheme))
+
+
+def _check_badges(open_page, layout_url: str, scheme: str) -> None:
+    page = open_page(layout_url + "postmortems/", viewport=DESKTOP, color_scheme=scheme)
+    assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
+    # Every rank the stylesheet knows, and one past it (more severities configured).
+    page.evaluate("""() => {
+      const holder = document.createElement('p');
+      for (const rank of [0, 1, 2, 3, 4, 9]) {
+        const a = document.createElement('a');
+        a.className = `pmkb-badge pmkb-sev pmkb-sev--${rank}`;
+        a.textContent = `SEV-test-${rank}`;
+        holder.append(a, ' ');
+      }
+      document.querySelector('article').append(holder);
+    }""")
+    badges = page.evaluate(CONTRAST, ".pmkb-sev")
+    assert len(badges) >= 6, badges
+    low = {k: v for k, v in badges.items() if v["ratio"] < 4.5}
+    assert not low, f"severity badges under 4.5:1 in the {scheme} palette: {low}"
+
+    page = open_page(layout_url + MTLS, viewport=DESKTOP, color_scheme=scheme)
+    kinds = page.evaluate(CONTRAST, ".pmkb-timeline .pmkb-kind")
+    assert len(kinds) >= 5, kinds
+    low = {k: v for k, v in kinds.items() if v["ratio"] < 4.5}
+    assert not low, f"timeline badges under 4.5:1 in the {scheme} palette: {low}"
+    header = page.evaluate(CONTRAST, ".pmkb-header .pmkb-sev")
+    assert header and all(v["ratio"] >= 4.5 for v in header.values()), header
+
+
+# Action-item filter ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_action_item_filter_says_when_nothing_matches(layout_url, in_browser, viewport):
+    in_browser(lambda open_page: _check_filter(open_page, layout_url, viewport))
+
+
+def _check_filter(open_page, layout_url: str, viewport: str) -> None:
+    page = open_page(layout_url + "action-items/", viewport=VIEWPORTS[viewport])
+    box = page.locator("[data-pmkb-filter]")
+    assert box.is_visible()
+    count = box.locator("[data-pmkb-filter-count]")
+    assert count.get_attribute("aria-live") == "polite"
+    lists = page.locator(".pmkb-ai-list")
+    assert lists.count() >= 2
+
+    page.locator("#pmkb-ai-filter").fill("zqxj no such item")
+    assert count.is_visible()
+    assert "No action item matches \u201czqxj no such item\u201d" in count.inner_text()
+    # No table, and no table header, is left on screen.
+    assert not any(lists.nth(i).is_visible() for i in range(lists.count()))
+    assert page.locator(".pmkb-ai-list th:visible").count() == 0
+    notes = page.locator(".pmkb-filter-none:visible")
+    assert notes.count() == lists.count()
+
+    # Some match: a section keeps its table only if a row of it is shown.
+    page.locator("#pmkb-ai-filter").fill("sre")
+    text = count.inner_text()
+    assert "No action item matches" not in text and " of " in text
+    shown = int(text.split(" of ")[0])
+    assert shown > 0
+    for i in range(lists.count()):
+        rows = lists.nth(i).locator("tbody tr:visible").count()
+        assert lists.nth(i).is_visible() == (rows > 0)
+    assert page.locator(".pmkb-ai-list tbody tr:visible").count() == shown
+
+    # Cleared: everything is back.
+    page.locator("#pmkb-ai-filter").fill("")
+    assert count.inner_text().strip() == ""
+    assert all(lists.nth(i).is_visible() for i in range(lists.count()))
+    assert page.locator(".pmkb-filter-none:visible").count() == 0
