@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import logging
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -105,3 +109,100 @@ def _restore_mkdocs_logger():
     yield
     logger.propagate, logger.level = propagate, level
     logger.handlers[:] = handlers
+
+
+# Browser tests (test_browser*.py): Debian's chromium driven by Playwright, never a
+# downloaded browser, and the sample site built once and served on localhost. Every
+# page a test opens records its requests and console: a request that leaves
+# localhost, a console error or an uncaught page error fails the test.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest output clean
+        pass
+
+
+class Server:
+    def __init__(self, folder: Path) -> None:
+        handler = functools.partial(_Quiet, directory=str(folder))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The sample knowledge base (pagefind: true in mkdocs.yml), built once."""
+    out = tmp_path_factory.mktemp("sample") / "site"
+    proc = subprocess.run(
+        [MKDOCS, "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (out / "pagefind" / "pagefind-ui.js").is_file(), "Pagefind did not run"
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_server(sample_site):
+    server = Server(sample_site)
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt")
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page whose requests and console are recorded and checked at the end."""
+
+    def __init__(self, browser, **context_options) -> None:
+        self.context = browser.new_context(**context_options)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def check(self) -> None:
+        outside = [
+            u for u in self.requests
+            if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname not in ("127.0.0.1", "localhost")
+        ]
+        assert not outside, f"requests left localhost: {outside}"
+        assert not self.errors, f"JavaScript errors: {self.errors}"
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser):
+    opened: list[Watched] = []
+
+    def _open(**options) -> Watched:
+        w = Watched(browser, **options)
+        opened.append(w)
+        return w
+
+    yield _open
+    for w in opened:
+        w.check()

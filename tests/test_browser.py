@@ -1,126 +1,31 @@
 """Browser tests: the sample site (and a hostile fixture site) in Debian's
 chromium, driven by Playwright for Python, served on localhost.
 
-Every page a test opens records its requests and console: a request that
-leaves localhost, a console error or an uncaught page error fails the test.
-Run `make test` (it installs chromium from apt when missing) or
+The fixtures (the built sample, its server, the browser, `watched` pages that
+fail the test on a request leaving localhost or a JavaScript error) are in
+conftest.py, shared with test_browser_layout.py. Run `make test` (it installs chromium from apt when missing) or
 `pytest -m browser`.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import shutil
-import subprocess
-import threading
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from conftest import MKDOCS, REPO, build, make_project, valid_text
+from conftest import CHROMIUM, Server, build, make_project, valid_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt", allow_module_level=True)
 pytest.importorskip("pagefind.index", reason="pagefind is not installed: pip install -e '.[test]'")
 
 MTLS = "postmortems/2025/2025-07-17-checkout-mtls-certificate-expired/"
 REPLICA = "postmortems/2024/2024-01-19-catalog-replica-lag-stale-prices/"
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep pytest output clean
-        pass
-
-
-class Server:
-    def __init__(self, folder: Path) -> None:
-        handler = functools.partial(_Quiet, directory=str(folder))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
-    """The sample knowledge base (pagefind: true in mkdocs.yml), built once."""
-    out = tmp_path_factory.mktemp("sample") / "site"
-    proc = subprocess.run(
-        [MKDOCS, "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (out / "pagefind" / "pagefind-ui.js").is_file(), "Pagefind did not run"
-    return out
-
-
-@pytest.fixture(scope="session")
-def sample_server(sample_site):
-    server = Server(sample_site)
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
-
-
-class Watched:
-    """A page whose requests and console are recorded and checked at the end."""
-
-    def __init__(self, browser, **context_options) -> None:
-        self.context = browser.new_context(**context_options)
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-
-    def check(self) -> None:
-        outside = [
-            u for u in self.requests
-            if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname not in ("127.0.0.1", "localhost")
-        ]
-        assert not outside, f"requests left localhost: {outside}"
-        assert not self.errors, f"JavaScript errors: {self.errors}"
-        self.context.close()
-
-
-@pytest.fixture
-def watched(browser):
-    opened: list[Watched] = []
-
-    def _open(**options) -> Watched:
-        w = Watched(browser, **options)
-        opened.append(w)
-        return w
-
-    yield _open
-    for w in opened:
-        w.check()
 
 
 def test_material_search_finds_a_lesson_with_its_summary(sample_server, watched):

@@ -3,36 +3,20 @@ nothing in them is clipped or cut mid-word, big charts keep legible text on a
 phone, severity and timeline badges have AA contrast in both palettes, and the
 action-item filter says when nothing matches.
 
-Debian's chromium driven by Playwright for Python, as in test_browser.py (whose
-fixtures live in that module, so minimal equivalents are defined here). Every
-page records its requests and console: a request that leaves localhost or a
-JavaScript error fails the test.
+Debian's chromium driven by Playwright for Python, with the fixtures of
+conftest.py that test_browser.py uses too: every page records its requests and
+console, and a request that leaves localhost or a JavaScript error fails the test.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import queue
-import subprocess
-import threading
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
-from conftest import MKDOCS, REPO
+from conftest import CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt", allow_module_level=True)
 
@@ -42,114 +26,17 @@ PHONE = {"width": 390, "height": 844}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+@pytest.fixture
+def open_page(watched):
+    """`open_page(url, **context_options)`: a loaded page, checked like every `watched` one."""
 
+    def _open(url: str, **options):
+        page = watched(**options).page
+        page.goto(url)
+        page.wait_for_load_state("load")
+        return page
 
-@pytest.fixture(scope="module")
-def layout_site(tmp_path_factory) -> Path:
-    """The sample knowledge base, built once for this module."""
-    out = tmp_path_factory.mktemp("layout") / "site"
-    proc = subprocess.run(
-        [MKDOCS, "build", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
-
-
-@pytest.fixture(scope="module")
-def layout_url(layout_site):
-    handler = functools.partial(_Quiet, directory=str(layout_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class BrowserThread:
-    """Debian's chromium in a Playwright of its own, on a thread of its own.
-
-    Playwright's sync API runs one instance per thread at a time, and
-    test_browser.py keeps its session-scoped one open (its fixtures are not in
-    conftest.py, so this module cannot share them): on its own thread this
-    module's Playwright never meets that one, whatever the order of the tests.
-    `run(job)` calls `job(open_page)` on that thread and returns its result or
-    raises its exception; `open_page(url, **context_options)` opens a page whose
-    requests and console are checked when the job ends."""
-
-    def __init__(self) -> None:
-        self.jobs: queue.Queue = queue.Queue()
-        started: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._serve, args=(started,), daemon=True)
-        self.thread.start()
-        error = started.get(timeout=120)
-        if error is not None:
-            raise error
-
-    def _serve(self, started: queue.Queue) -> None:
-        try:
-            with playwright_api.sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-                started.put(None)
-                for job, answer in iter(self.jobs.get, None):
-                    try:
-                        answer.put((True, self._do(browser, job)))
-                    except BaseException as exc:  # handed to the test's thread
-                        answer.put((False, exc))
-                browser.close()
-        except BaseException as exc:
-            started.put(exc)
-
-    @staticmethod
-    def _do(browser, job):
-        opened = []
-
-        def open_page(url: str, **options):
-            context = browser.new_context(**options)
-            page = context.new_page()
-            record = {"requests": [], "errors": []}
-            page.on("request", lambda r: record["requests"].append(r.url))
-            page.on("console", lambda m: record["errors"].append(f"console: {m.text}") if m.type == "error" else None)
-            page.on("pageerror", lambda e: record["errors"].append(f"pageerror: {e}"))
-            opened.append((context, record))
-            page.goto(url)
-            page.wait_for_load_state("load")
-            return page
-
-        try:
-            result = job(open_page)
-        finally:
-            for context, _ in opened:
-                context.close()
-        for _, record in opened:
-            outside = [u for u in record["requests"]
-                       if urlparse(u).scheme not in ("data", "blob", "about") and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
-            assert not outside, f"requests left localhost: {outside}"
-            assert not record["errors"], f"JavaScript errors: {record['errors']}"
-        return result
-
-    def run(self, job):
-        answer: queue.Queue = queue.Queue()
-        self.jobs.put((job, answer))
-        ok, value = answer.get(timeout=600)
-        if not ok:
-            raise value
-        return value
-
-    def close(self) -> None:
-        self.jobs.put(None)
-        self.thread.join(timeout=60)
-
-
-@pytest.fixture(scope="module")
-def in_browser():
-    worker = BrowserThread()
-    yield worker.run
-    worker.close()
+    return _open
 
 
 # Tables ----------------------------------------------------------------------
@@ -210,15 +97,12 @@ def _category_page(open_page, base: str) -> str:
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 @pytest.mark.parametrize("path", [MTLS, "action-items/", "action-items/closed/", "severities/", "category"])
-def test_tables_scroll_in_one_box_and_nothing_is_cut(layout_url, in_browser, path, viewport):
-    in_browser(lambda open_page: _check_tables(open_page, layout_url, path, viewport))
-
-
-def _check_tables(open_page, layout_url: str, path: str, viewport: str) -> None:
+def test_tables_scroll_in_one_box_and_nothing_is_cut(sample_server, open_page, path, viewport):
+    base = sample_server.url
     if path == "category":
-        path = _category_page(open_page, layout_url)
+        path = _category_page(open_page, base)
         assert path.startswith("categories/"), path
-    page = open_page(layout_url + path, viewport=VIEWPORTS[viewport])
+    page = open_page(base + path, viewport=VIEWPORTS[viewport])
     report = page.evaluate(TABLE_REPORT)
     assert report, f"no table on {path}"
     bad = [t for t in report if t["problems"]]
@@ -227,18 +111,12 @@ def _check_tables(open_page, layout_url: str, path: str, viewport: str) -> None:
     assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {viewport}"
 
 
-def test_postmortem_action_items_keep_readable_titles(layout_url, in_browser):
+def test_postmortem_action_items_keep_readable_titles(sample_server, open_page):
     """The title column is not squeezed to a word per line: the table scrolls instead."""
-
-    def widths(open_page):
-        return {
-            viewport["width"]: open_page(layout_url + MTLS, viewport=viewport)
-            .locator("table.pmkb-action-items td").first.evaluate("td => td.getBoundingClientRect().width")
-            for viewport in (DESKTOP, PHONE)
-        }
-
-    for screen, width in in_browser(widths).items():
-        assert width >= 200, f"action item titles are {width}px wide on a {screen}px screen"
+    for viewport in (DESKTOP, PHONE):
+        width = open_page(sample_server.url + MTLS, viewport=viewport).locator(
+            "table.pmkb-action-items td").first.evaluate("td => td.getBoundingClientRect().width")
+        assert width >= 200, f"action item titles are {width}px wide on a {viewport['width']}px screen"
 
 
 # Charts ----------------------------------------------------------------------
@@ -258,17 +136,13 @@ CHART_TEXT = r"""
 
 
 @pytest.mark.parametrize("path", ["trends/", "category"])
-def test_chart_text_is_legible_on_a_phone(layout_url, layout_site, in_browser, path):
+def test_chart_text_is_legible_on_a_phone(sample_server, sample_site, open_page, path):
     if path == "category":
-        path = in_browser(lambda open_page: _category_page(open_page, layout_url))
-    if not (layout_site / path / "index.html").is_file():
-        pytest.skip(f"{path} is not generated")
-
-    def measure(open_page):
-        page = open_page(layout_url + path, viewport=PHONE, is_mobile=True, has_touch=True)
-        return page.evaluate(CHART_TEXT), page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-
-    charts, page_overflow = in_browser(measure)
+        path = _category_page(open_page, sample_server.url)
+    assert (sample_site / path / "index.html").is_file(), f"{path} is not generated"
+    page = open_page(sample_server.url + path, viewport=PHONE, is_mobile=True, has_touch=True)
+    charts = page.evaluate(CHART_TEXT)
+    page_overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     big = [c for c in charts if not c["small"]]
     assert big, f"no big chart on {path}"
     small_text = [
@@ -312,12 +186,9 @@ CONTRAST = r"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_badges_have_aa_contrast(layout_url, in_browser, scheme):
-    in_browser(lambda open_page: _check_badges(open_page, layout_url, scheme))
-
-
-def _check_badges(open_page, layout_url: str, scheme: str) -> None:
-    page = open_page(layout_url + "postmortems/", viewport=DESKTOP, color_scheme=scheme)
+def test_badges_have_aa_contrast(sample_server, open_page, scheme):
+    base = sample_server.url
+    page = open_page(base + "postmortems/", viewport=DESKTOP, color_scheme=scheme)
     assert page.locator("body").get_attribute("data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
     # Every rank the stylesheet knows, and one past it (more severities configured).
     page.evaluate("""() => {
@@ -335,7 +206,7 @@ def _check_badges(open_page, layout_url: str, scheme: str) -> None:
     low = {k: v for k, v in badges.items() if v["ratio"] < 4.5}
     assert not low, f"severity badges under 4.5:1 in the {scheme} palette: {low}"
 
-    page = open_page(layout_url + MTLS, viewport=DESKTOP, color_scheme=scheme)
+    page = open_page(base + MTLS, viewport=DESKTOP, color_scheme=scheme)
     kinds = page.evaluate(CONTRAST, ".pmkb-timeline .pmkb-kind")
     assert len(kinds) >= 5, kinds
     low = {k: v for k, v in kinds.items() if v["ratio"] < 4.5}
@@ -348,12 +219,8 @@ def _check_badges(open_page, layout_url: str, scheme: str) -> None:
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-def test_action_item_filter_says_when_nothing_matches(layout_url, in_browser, viewport):
-    in_browser(lambda open_page: _check_filter(open_page, layout_url, viewport))
-
-
-def _check_filter(open_page, layout_url: str, viewport: str) -> None:
-    page = open_page(layout_url + "action-items/", viewport=VIEWPORTS[viewport])
+def test_action_item_filter_says_when_nothing_matches(sample_server, open_page, viewport):
+    page = open_page(sample_server.url + "action-items/", viewport=VIEWPORTS[viewport])
     box = page.locator("[data-pmkb-filter]")
     assert box.is_visible()
     count = box.locator("[data-pmkb-filter-count]")
