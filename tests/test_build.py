@@ -44,6 +44,8 @@ def test_postmortem_page(site_builder):
     assert '<span class="pmkb-kind pmkb-kind--decision">decision</span>' in html
     # Action items: overdue highlighted, ticket linked.
     assert "pmkb-ai--overdue" in html and 'href="https://tracker.example.com/SRE-1"' in html
+    # The ticket shows its last segment (the whole URL in its title), as on the action-items page.
+    assert 'title="https://tracker.example.com/SRE-1">SRE-1</a>' in html
     # Edit link to the source file in the repository.
     assert 'href="https://github.com/acme/kb/edit/main/postmortems/2024/2024-03-14-checkout.md"' in html
     # Not listed in the navigation.
