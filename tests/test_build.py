@@ -252,3 +252,13 @@ def test_lessons_headings_are_anchored_without_attr_list_in_the_config(site_buil
     assert result.returncode == 0, result.output
     html = result.read("lessons/index.html")
     assert "{#" not in html and re.search(r'<h2 id="[a-z-]+"', html)
+
+
+@pytest.mark.parametrize(("edit_uri", "warns"), [("edit/main/", True), ("edit/main/docs/", False), ("-/edit/main/docs", False),
+                                                 ("https://git.example.com/kb/edit/main/docs/", False)])
+def test_an_edit_uri_that_does_not_end_with_the_docs_folder_is_a_warning(site_builder, edit_uri, warns):
+    """Every edit link would be wrong (a postmortem's would climb out of the branch): --strict fails."""
+    result = site_builder({"2024/a.md": valid_text()}, extra_config={"repo_url": "https://github.com/acme/kb", "edit_uri": edit_uri})
+    expected = f"edit_uri `{edit_uri}` does not end with the docs folder `docs/`"
+    assert (expected in result.output) is warns, result.output
+    assert (result.returncode != 0) is warns

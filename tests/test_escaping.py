@@ -255,3 +255,31 @@ def test_scrubbing_handlers_is_linear_and_keeps_quotes():
     assert scrub_html('<img src=x  ONerror=alert(1) onload="y">') == "<img src=x>"
     assert scrub_html('<div title="z onclick=1">t</div>') == '<div title="z">t</div>'
     assert scrub_html(f'<img{spaces}onerror=x>') == "<img>"
+
+
+def test_braces_in_values_never_become_attributes(tmp_path):
+    """attr_list (the plugin enables it when a site has not) reads `{: onclick=... }` and
+    `{#id}` at the end of a heading. Owners, tags and category titles reach the generated
+    pages' Markdown headings: braces and line breaks in them stay text."""
+    from postmortem_kb.core.settings import DEFAULT_TAXONOMY
+
+    titles = {"config-change": "Config {: onclick=alert('cat-attr') }",
+              "observability-detection": "Obs {2024} {#evil}\nnext line {bar"}
+    taxonomy = [{"slug": c.slug, "title": titles.get(c.slug, c.title), "description": c.description}
+                for c in DEFAULT_TAXONOMY]
+    text = (valid_text()
+            .replace("    owner: sre", "    owner: \"O {: onclick=alert('owner-attr') }\"", 1)
+            .replace("tags: [connection-pool, config]", "tags: [\"t {: onclick=alert('tag-attr') }\"]", 1))
+    root = make_project(tmp_path / "kb", {"2024/x.md": text}, {"reference_date": "2026-01-15", "taxonomy": taxonomy},
+                        extra_config={"markdown_extensions": ["tables"]})
+    result = build(root)
+    assert result.returncode == 0, result.output
+    texts = output_texts(result.site)
+    for rel, page in texts.items():
+        if rel.endswith(".html"):
+            assert not markup_problems(page), f"{rel}: {markup_problems(page)}"
+    assert "O {: onclick=alert('owner-attr') }" in texts["action-items/index.html"].replace("&#39;", "'")
+    lessons = texts["lessons/index.html"]
+    assert '<h2 id="config-change">' in lessons and '<h2 id="observability-detection">' in lessons
+    assert "Obs {2024} {#evil} next line {bar" in lessons.replace("&#39;", "'")
+    assert "{#config-change}" not in lessons and "{#observability-detection}" not in lessons

@@ -421,7 +421,9 @@ def test_postmortem_pages_and_the_lessons_toc_show_names_not_slugs(site_builder)
     assert ">Observability and detection</a>" in table and ">Time and expiry</a>" in table
     assert ">observability-detection<" not in table and ">time-expiry<" not in table
     assert ">in progress</span>" in table and ">won&#39;t do</span>" in table and ">in-progress<" not in table
-    assert '<dt>Action items</dt><dd>3 (1 in progress, <span class="pmkb-overdue">overdue</span>)</dd>' in page
+    # Every item counted by status, closed ones too; the overdue ones among the pending.
+    assert ('<dt>Action items</dt><dd>3 (1 in progress, 2 done or won&#39;t do; '
+            '<span class="pmkb-overdue">1 overdue</span>)</dd>') in page
     assert "similar: same factor: Time and expiry" in page and "same factor: time-expiry" not in page
     # The lessons page: its category headings reach Material's table of contents.
     lessons = result.read("lessons/index.html")
@@ -429,3 +431,23 @@ def test_postmortem_pages_and_the_lessons_toc_show_names_not_slugs(site_builder)
     for slug, title in (("time-expiry", "Time and expiry"), ("observability-detection", "Observability and detection")):
         assert f'<h2 id="{slug}">{title}<a class="headerlink"' in lessons
         assert re.search(rf'href="#{slug}"[^>]*>\s*<span class="md-ellipsis">\s*{title}', toc), slug
+
+
+@pytest.mark.parametrize(("statuses", "late", "expected"), [
+    ((), 0, ((), 0)),
+    (("open", "open", "in-progress", "in-progress", "done", "wont-do"), 3,
+     (("2 open", "2 in progress", "2 done or won't do"), 3)),
+    (("done",), 0, (("1 done or won't do",), 0)),
+    (("open",), 1, (("1 open",), 1)),
+])
+def test_header_counts_every_action_item_by_status(statuses, late, expected):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from postmortem_kb.render.postmortem_page import item_counts
+
+    today = dt.date(2026, 11, 27)
+    items = [SimpleNamespace(status=s, is_overdue=lambda _today, i=i, s=s: i < late and s in ("open", "in-progress"))
+             for i, s in enumerate(statuses)]
+    counts = item_counts(items, today)
+    assert (counts.by_status, counts.overdue) == expected

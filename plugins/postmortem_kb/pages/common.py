@@ -54,9 +54,14 @@ def figure(id: str, title: str, svg: str, columns: Sequence[str], rows: Sequence
 
 
 def md_escape(text: str) -> str:
-    """Plain text for a Markdown heading: nothing in it is interpreted."""
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]#!":
+    """Plain text for a Markdown heading: nothing in it is interpreted.
+
+    On one line (a line break would end the heading), and with `{` and `}`
+    escaped: attr_list would read `{: onclick=...}` at a heading's end as
+    attributes, and `{#id}` as its anchor.
+    """
+    out = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for ch in "\\`*_[]#!{}":
         out = out.replace(ch, "\\" + ch)
     return out
 

@@ -33,7 +33,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from collections.abc import Iterator
 
 from mkdocs.config.base import ValidationError
@@ -101,6 +101,29 @@ def _strip_search_attrs(html: str) -> str:
             return _MATERIAL_SEARCH_ATTRS.sub("", html)
         position = html.find("data-search-", position + 1)
     return html
+
+
+def _edit_uri_problem(config: MkDocsConfig, root: Path, postmortems_dir: str) -> str | None:
+    """Why `edit_uri` would give wrong edit links, or None.
+
+    MkDocs joins each page's path (relative to `docs_dir`) to `edit_uri`, so it
+    must end with the docs folder; a postmortem's path is `../postmortems/...`
+    from there (see `_edit_path`), which climbs out of whatever it ends with.
+    """
+    if not config.edit_uri or config.edit_uri_template:
+        return None
+    docs = os.path.relpath(config.docs_dir, root).replace(os.sep, "/")
+    if docs.startswith("..") or docs == ".":
+        return None
+    path = urlsplit(config.edit_uri).path.rstrip("/")
+    if path == docs or path.endswith("/" + docs):
+        return None
+    return (
+        f"postmortems: edit_uri `{visible(config.edit_uri)}` does not end with the docs folder `{docs}/`, "
+        "which MkDocs joins each page's path to: the edit links of pages and of postmortems "
+        f"(`../{postmortems_dir}/...` from there) point at the wrong files; end it with `{docs}/` "
+        f"(MkDocs' default form, as in `edit/main/{docs}/`)"
+    )
 
 
 def _is_attr_list(extension: Any) -> bool:
@@ -204,6 +227,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         for script in (*JAVASCRIPTS, *SEARCH_JAVASCRIPTS):
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        problem = _edit_uri_problem(config, self.root, self.settings.postmortems_dir)
+        if problem:
+            log.warning(problem)
         # The generated pages anchor headings with attr_list (`## Time and expiry {#time-expiry}`).
         if not any(_is_attr_list(extension) for extension in config.markdown_extensions):
             config.markdown_extensions.append("attr_list")

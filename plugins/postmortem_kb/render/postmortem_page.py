@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +47,26 @@ def header_context(
         "services": [Link(s, urls.service(s)) for s in pm.services],
         "teams": [Link(t, urls.team(t)) for t in pm.teams],
         "chips": [Link(category_titles.get(c, c), urls.category(c), c) for c in pm.categories],
-        "open_items": sum(1 for a in pm.action_items if a.is_open()),
-        "overdue_items": sum(1 for a in pm.action_items if a.is_overdue(today)),
+        "item_counts": item_counts(pm.action_items, today),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCounts:
+    by_status: tuple[str, ...]  # `2 open`, `1 in progress`, `3 done or won't do`: the non-zero ones
+    overdue: int  # of the open and in-progress ones
+
+    def __bool__(self) -> bool:
+        return bool(self.by_status)
+
+
+def item_counts(items: Sequence[Any], today: dt.date) -> ItemCounts:
+    """The header's summary of a postmortem's action items, by status as the table shows them."""
+    status = Counter(a.status for a in items)
+    closed = status["done"] + status["wont-do"]
+    parts = [f"{status['open']} open", f"{status['in-progress']} in progress", f"{closed} done or won't do"]
+    shown = tuple(part for part, n in zip(parts, (status["open"], status["in-progress"], closed)) if n)
+    return ItemCounts(shown, sum(1 for a in items if a.is_overdue(today)))
 
 
 def _insert_after(lines: list[str], index: int, block: str) -> None:
