@@ -107,6 +107,15 @@ def test_usage_and_configuration_problems_exit_2(tmp_path):
     assert proc.returncode == 2
 
 
+def test_a_taxonomy_slug_with_a_line_break_is_a_configuration_error(tmp_path):
+    """`$` in the slug pattern also matches before a final line break: slugs are matched whole."""
+    options = {"taxonomy": [{"slug": "config-change\n", "title": "Config"}]}
+    root = make_project(tmp_path, {"a.md": valid_text()}, options)
+    proc = run(root, "check")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "taxonomy: `config-change\\n` is not a slug" in proc.stderr
+
+
 def test_help_has_examples(tmp_path):
     proc = run(tmp_path, "check", "--help")
     assert proc.returncode == 0

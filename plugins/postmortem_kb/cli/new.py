@@ -136,7 +136,7 @@ def _slugs(what: str, required: bool) -> Callable[[Iterable[str] | str], list[st
         if required and not items:
             raise click.BadParameter(f"name at least one {what}")
         for item in items:
-            if not _SLUG.match(item):
+            if not _SLUG.fullmatch(item):
                 raise click.BadParameter(
                     f"`{item}` is not a slug; use lowercase letters, digits and hyphens, like `{slugify(item)}`"
                 )
@@ -211,7 +211,7 @@ def new(
         given_teams = _slugs("team", required=False)(teams)
         given_authors = _split(authors, commas=False)
         day = _date(date_text)
-        if slug is not None and not _SLUG.match(slug):
+        if slug is not None and not _SLUG.fullmatch(slug):
             raise click.BadParameter(f"`{slug}` is not a slug; try `{slugify(slug)}`", param_hint="--slug")
     except click.BadParameter as exc:
         raise click.UsageError(exc.format_message()) from None

@@ -325,7 +325,7 @@ class _Checker:
             if text is None:
                 ok = False
                 continue
-            if slug and not SLUG_RE.match(text):
+            if slug and not SLUG_RE.fullmatch(text):
                 fixed = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "my-service"
                 self.err(
                     item,

@@ -15,6 +15,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
+from ..core.findings import visible
 from ..core.schema import SLUG_PATTERN
 from ..core.settings import (
     DEFAULT_SEVERITIES,
@@ -112,9 +113,9 @@ def to_settings(config: PostmortemsConfig) -> Settings:
         )
         seen: set[str] = set()
         for category in taxonomy:
-            if not _SLUG_RE.match(category.slug):
+            if not _SLUG_RE.fullmatch(category.slug):
                 raise ValidationError(
-                    f"taxonomy: `{category.slug}` is not a slug (lowercase letters, digits, hyphens)"
+                    f"taxonomy: `{visible(category.slug)}` is not a slug (lowercase letters, digits, hyphens)"
                 )
             if category.slug in seen:
                 raise ValidationError(f"taxonomy: `{category.slug}` is listed twice")
