@@ -189,7 +189,7 @@ def test_a_corpus_spanning_decades_is_charted_by_year(site_builder):
 def test_an_empty_knowledge_base_builds_every_page(site_builder):
     result = site_builder({}, OPTIONS, docs=HOME, nav=NAV)
     assert result.returncode == 0, result.output
-    assert "No incidents in this range" in result.read("trends/index.html")
+    assert "No incidents in this view (all time, all severities)" in result.read("trends/index.html")
     categories = result.read("categories/index.html")
     assert len(re.findall(r'data-count="0"', categories)) == len(DEFAULT_TAXONOMY)
     assert json.loads(result.read("incidents.json"))["count"] == 0
@@ -368,10 +368,14 @@ def test_an_empty_trend_view_shows_one_message_and_names_the_severity():
     assert empty.title == "Trends: last 4 quarters, SEV1 only"
     html = _filled(empty)
     assert "<svg" not in html and "pmkb-legend" not in html and "## " not in empty.markdown
-    assert html.count("No incidents in this range, so there is nothing to chart.") == 1
+    assert html.count("No incidents in this view (last 4 quarters, SEV1 only), so there is nothing to chart.") == 1
     assert "0 incidents from 2026-Q1 to 2026-Q4 (* 2026-Q4 so far), SEV1 only." in html
-    assert 'href="../../../trends/all/sev1/">all time, SEV1 only</a>' in html
+    # Only views with incidents are offered: all time at SEV1 is empty too.
+    assert "trends/all/sev1/" not in html.split("Views with incidents:", 1)[1]
     assert 'href="../../../trends/1y/all/">last 4 quarters, all severities</a>' in html
+    # A view whose near views are all empty offers all time, every severity.
+    far = _filled(_pages([record("PM-1", "2020-08-01T10:00", severity="SEV2")])["trends/1y/sev1/index.md"])
+    assert 'Views with incidents: <a href="../../../trends/">all time, all severities</a>.' in far
     # A view with incidents keeps its charts.
     full = pages["trends/1y/sev2/index.md"]
     assert full.title == "Trends: last 4 quarters, SEV2 or worse"

@@ -9,7 +9,7 @@ time axis is shared by all views of the same range.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from ..charts import RangeGroup, RangeRow, Series, duration_ranges, heatmap, small_multiple, stacked_bars
@@ -75,28 +75,36 @@ def views(ctx: Context) -> list[View]:
     return [View(r, y, f, rank, rl, fl, fp) for r, y, rl in ranges for f, rank, fl, fp in floors]
 
 
-def wider_views(view: View, all_views: Sequence[View]) -> list[View]:
-    """The views an empty view can point to: all time at its floor, every severity in its range."""
-    return [
+def wider_views(view: View, all_views: Sequence[View], shown: Collection[View]) -> list[View]:
+    """The views an empty view points to, among those with incidents (`shown`): all time
+    at its floor, every severity in its range, and else all time and every severity."""
+    near = [
         v for v in all_views
-        if v != view
+        if v != view and v in shown
         and ((v.range_key == "all" and v.floor_key == view.floor_key) or (v.range_key == view.range_key and v.floor_key == "all"))
     ]
+    return near or [v for v in all_views if v != view and v in shown and v.range_key == "all" and v.floor_key == "all"]
 
 
 def trends_pages(ctx: Context) -> list[GeneratedPage]:
     all_views = views(ctx)
     axes = {key: axis(ctx.kb.published, ctx.settings, ctx.period, years) for key, years in RANGES}
-    return [_page(ctx, view, all_views, axes[view.range_key]) for view in all_views]
+    members = {view: _members(ctx, view, axes[view.range_key]) for view in all_views}
+    shown = {view for view, found in members.items() if found}
+    return [_page(ctx, view, all_views, axes[view.range_key], members[view], shown) for view in all_views]
 
 
-def _page(ctx: Context, view: View, all_views: Sequence[View], ax: Axis) -> GeneratedPage:
+def _members(ctx: Context, view: View, ax: Axis) -> list[Postmortem]:
+    """The published postmortems a view counts: of its severities, in its range."""
+    rank = ctx.settings.severity_rank
+    return [pm for pm in ctx.kb.published if rank(pm.severity) <= view.floor_rank and ax.holds(pm)]
+
+
+def _page(
+    ctx: Context, view: View, all_views: Sequence[View], ax: Axis, members: list[Postmortem], shown: Collection[View]
+) -> GeneratedPage:
     settings = ctx.settings
     page = view.url
-    members = [
-        pm for pm in ctx.kb.published
-        if settings.severity_rank(pm.severity) <= view.floor_rank and ax.holds(pm)
-    ]
     ids = {pm.id for pm in members}
     refs = [r for r in ctx.refs if r.postmortem.id in ids]
     counts = actions.tally(refs)
@@ -116,7 +124,7 @@ def _page(ctx: Context, view: View, all_views: Sequence[View], ax: Axis) -> Gene
         worst=sum(1 for pm in members if settings.severity_rank(pm.severity) == 0),
         worst_name=settings.severities[0].name if settings.severities else "",
         exports=ctx.exports,
-        wider=wider_views(view, all_views) if not members else [],
+        wider=wider_views(view, all_views, shown) if not members else [],
     )
     blocks: list[tuple[str | None, str]] = [(None, head)]
     if not members:
