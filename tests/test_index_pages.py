@@ -445,13 +445,12 @@ def test_postmortem_pages_and_the_lessons_toc_show_names_not_slugs(site_builder)
     (("open",), 1, (("1 open",), 1)),
 ])
 def test_header_counts_every_action_item_by_status(statuses, late, expected):
-    import datetime as dt
     from types import SimpleNamespace
 
     from postmortem_kb.render.postmortem_page import item_counts
+    from postmortem_kb.stats.actions import ItemRef, tally
 
-    today = dt.date(2026, 11, 27)
-    items = [SimpleNamespace(status=s, is_overdue=lambda _today, i=i, s=s: i < late and s in ("open", "in-progress"))
-             for i, s in enumerate(statuses)]
-    counts = item_counts(items, today)
+    refs = [ItemRef(SimpleNamespace(status=s), None, i < late and s in ("open", "in-progress"), "o")
+            for i, s in enumerate(statuses)]
+    counts = item_counts(tally(refs))
     assert (counts.by_status, counts.overdue) == expected

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import datetime as dt
 
 from ..render.formatting import duration
-from .svg import FONT, Svg, chars_in, esc, fmt, text_width, with_count
+from .svg import FONT, Svg, chars_in, esc, fmt, label_column, with_count
 
 TICKS: tuple[tuple[float, str], ...] = (
     (1, "1 s"), (10, "10 s"), (60, "1 min"), (300, "5 min"), (900, "15 min"), (3600, "1 h"),
@@ -22,8 +22,7 @@ TICKS: tuple[tuple[float, str], ...] = (
     (28 * 86400, "4 w"), (91 * 86400, "13 w"), (365 * 86400, "1 y"), (5 * 365 * 86400, "5 y"),
 )
 RIGHT, TOP, ROW_H, BOTTOM, GAP = 16.0, 8.0, 12.0, 26.0, 8.0
-# The group labels' column: as wide as the longest label needs, within these bounds.
-LEFT_MIN, LEFT_MAX, LABEL_PAD = 90.0, 260.0, 14.0
+LABEL_PAD = 14.0  # between the group labels' column and the plot
 FLOOR = 1.0  # seconds: a zero duration is drawn at the left edge
 
 
@@ -62,12 +61,6 @@ def group_label(group: RangeGroup) -> str:
     return f"{group.label} ({group.count})"
 
 
-def label_column(groups: Sequence[RangeGroup]) -> float:
-    """The width of the labels' column: room for the longest label, if the chart can spare it."""
-    longest = max((text_width(group_label(g)) for g in groups), default=0.0)
-    return min(max(longest + LABEL_PAD, LEFT_MIN), LEFT_MAX)
-
-
 def duration_ranges(chart_id: str, title: str, desc: str, groups: Sequence[RangeGroup], width: float = 720) -> str:
     """Every row drawn is a `rect.pmkb-range` (median to p90) plus a `circle.pmkb-range-median`."""
     lines = sum(max(len(g.rows), 1) for g in groups)
@@ -77,7 +70,7 @@ def duration_ranges(chart_id: str, title: str, desc: str, groups: Sequence[Range
         svg.message("No durations recorded in this range")
         return svg.render()
     low, high = _bounds(groups)
-    left = label_column(groups)
+    left = label_column([group_label(g) for g in groups], LABEL_PAD)
     room = chars_in(left - LABEL_PAD)
     plot_w = width - left - RIGHT
     span = math.log10(high) - math.log10(low)

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .svg import FONT, Svg, chars_in, text_width, truncate
+from .svg import FONT, Svg, chars_in, label_column, truncate
 
 CELL_W, CELL_H = 30.0, 20.0
 HEAD_H = 96.0
 COLUMN_CHARS = 18  # a rotated column label this long fits in HEAD_H
 LABEL_OVERHANG = 70.0  # rotated column labels reach right of the last column
-# The row labels' column: as wide as the longest label needs, within these bounds.
-ROW_LABEL_MIN, ROW_LABEL_MAX, ROW_LABEL_PAD = 90.0, 260.0, 12.0
-
-
-def row_label_width(rows: Sequence[str]) -> float:
-    longest = max((text_width(r) for r in rows), default=0.0)
-    return min(max(longest + ROW_LABEL_PAD, ROW_LABEL_MIN), ROW_LABEL_MAX)
+ROW_LABEL_PAD = 12.0  # between the row labels' column and the cells
 
 
 def heatmap(
@@ -30,7 +24,7 @@ def heatmap(
     empty: str = "No incidents in this range",
 ) -> str:
     """`matrix[r][c]`; every cell is a `rect.pmkb-heat` with data-row, data-col and data-value."""
-    label_w = row_label_width(rows)
+    label_w = label_column(rows, ROW_LABEL_PAD)
     room = chars_in(label_w - ROW_LABEL_PAD)
     width = label_w + CELL_W * max(len(columns), 1) + LABEL_OVERHANG
     height = HEAD_H + CELL_H * max(len(rows), 1) + 4

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import math
 import re
 from collections.abc import Mapping
@@ -126,6 +128,12 @@ def truncate(text: str, limit: int) -> str:
 def text_width(text: str) -> float:
     """About how wide `text` is as a label, in user units."""
     return len(text) * CHAR_W
+
+
+def label_column(labels: Sequence[str], pad: float, low: float = 90.0, high: float = 260.0) -> float:
+    """The width of a column of labels: room for the longest one, within `low` and `high`."""
+    longest = max((text_width(label) for label in labels), default=0.0)
+    return min(max(longest + pad, low), high)
 
 
 def chars_in(room: float) -> int:

@@ -30,9 +30,8 @@ def empty_message(key: str, counts: actions.Tally) -> str:
     late = {"open": counts.open_overdue, "in-progress": counts.in_progress_overdue}.get(key, 0)
     if not late:
         return EMPTY[key]
-    status = "open" if key == "open" else "in-progress"
     every = "The" if late == 1 else f"All {late}"
-    return f"{every} {status} item{'s' if late != 1 else ''} {'is' if late == 1 else 'are'} overdue: listed under Overdue."
+    return f"{every} {key} item{'s' if late != 1 else ''} {'is' if late == 1 else 'are'} overdue: listed under Overdue."
 
 
 def action_item_pages(ctx: Context) -> list[GeneratedPage]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import jinja2
 
+from ..stats.actions import status_label
 from .formatting import duration, relative, when
 
 
@@ -21,6 +22,7 @@ def make_environment(template_dirs: list[Path]) -> jinja2.Environment:
     )
     env.filters["duration"] = duration
     env.filters["when"] = when
+    env.filters["status"] = status_label
     env.globals["relative"] = relative
     return env
 

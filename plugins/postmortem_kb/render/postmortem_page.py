@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ..core.model import Postmortem
 from ..core.settings import Settings
 from ..core.similar import Similar
+from ..stats import actions
 from . import urls
 from .blocks import block_marker
 from .environment import Renderer
@@ -47,7 +46,7 @@ def header_context(
         "services": [Link(s, urls.service(s)) for s in pm.services],
         "teams": [Link(t, urls.team(t)) for t in pm.teams],
         "chips": [Link(category_titles.get(c, c), urls.category(c), c) for c in pm.categories],
-        "item_counts": item_counts(pm.action_items, today),
+        "item_counts": item_counts(actions.tally(actions.collect([pm], today))),
     }
 
 
@@ -60,13 +59,10 @@ class ItemCounts:
         return bool(self.by_status)
 
 
-def item_counts(items: Sequence[Any], today: dt.date) -> ItemCounts:
+def item_counts(counts: actions.Tally) -> ItemCounts:
     """The header's summary of a postmortem's action items, by status as the table shows them."""
-    status = Counter(a.status for a in items)
-    closed = status["done"] + status["wont-do"]
-    parts = [f"{status['open']} open", f"{status['in-progress']} in progress", f"{closed} done or won't do"]
-    shown = tuple(part for part, n in zip(parts, (status["open"], status["in-progress"], closed)) if n)
-    return ItemCounts(shown, sum(1 for a in items if a.is_overdue(today)))
+    parts = ((counts.open, "open"), (counts.in_progress, "in progress"), (counts.done + counts.wont_do, "done or won't do"))
+    return ItemCounts(tuple(f"{n} {label}" for n, label in parts if n), counts.overdue)
 
 
 def _insert_after(lines: list[str], index: int, block: str) -> None:

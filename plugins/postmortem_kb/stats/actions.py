@@ -32,6 +32,11 @@ OPEN_GROUPS = ("overdue", "open", "in-progress")
 CLOSED_GROUPS = ("done", "wont-do")
 
 
+def status_label(status: str) -> str:
+    """An action item's status as a table cell reads it: `in-progress` -> "in progress"."""
+    return dict(GROUPS).get(status, status).lower()
+
+
 @dataclass(frozen=True, slots=True)
 class ItemRef:
     """An action item with the postmortem it comes from."""
@@ -93,16 +98,6 @@ class Tally:
     @property
     def pending(self) -> int:
         return self.open + self.in_progress
-
-    @property
-    def open_on_time(self) -> int:
-        """Open and not overdue: the "open" group of `by_group`."""
-        return self.open - self.open_overdue
-
-    @property
-    def in_progress_on_time(self) -> int:
-        """In progress and not overdue: the "in-progress" group of `by_group`."""
-        return self.in_progress - self.in_progress_overdue
 
     @property
     def completion_rate(self) -> float | None:
