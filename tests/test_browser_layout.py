@@ -119,6 +119,17 @@ def test_postmortem_action_items_keep_readable_titles(sample_server, open_page):
         assert width >= 200, f"action item titles are {width}px wide on a {viewport['width']}px screen"
 
 
+def test_postmortem_action_items_fit_a_desktop_column(sample_server, open_page):
+    """Priority, type and factor sit under the title: five columns, no sideways scrolling on a desktop."""
+    page = open_page(sample_server.url + MTLS, viewport=DESKTOP)
+    table = page.locator("table.pmkb-action-items")
+    assert table.locator("thead th").all_inner_texts() == ["Action item", "Owner", "Due", "Status", "Ticket"]
+    meta = table.locator("tbody tr").first.locator("td").first.locator(".pmkb-ai-meta")
+    assert "factor" in meta.inner_text()
+    spare = page.locator(".pmkb-table-wrap:has(table.pmkb-action-items)").evaluate("w => w.clientWidth - w.scrollWidth")
+    assert spare >= 0, f"the action-item table scrolls by {-spare}px on a {DESKTOP['width']}px screen"
+
+
 # Charts ----------------------------------------------------------------------
 
 CHART_TEXT = r"""
