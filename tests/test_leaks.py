@@ -222,3 +222,48 @@ def test_related_never_names_an_excluded_postmortem(site):
         assert linked == (kind in shown), f"{name}: related link to {kind} is {linked}"
     if shown == {"public"}:
         assert "Related incidents" not in page
+
+
+# A postmortem saved under docs/ --------------------------------------------------
+
+def test_a_postmortem_saved_under_docs_is_an_error_and_never_published(tmp_path):
+    """MkDocs would publish it as an ordinary page, whatever its status and visibility."""
+    import subprocess
+    import sys
+
+    misplaced = postmortem("restricted").replace("status: published", "status: draft")
+    root = make_project(tmp_path / "kb", {"2024/zqpublicfile.md": postmortem("public").replace("[ZQINTERNAL-ID, ZQRESTRICTED-ID, ZQDRAFT-ID]", "[]")},
+                        {"audience": "public", "reference_date": "2026-01-15"},
+                        docs={"index.md": "# Home\n", "incidents/zqrestrictedfile.md": misplaced,
+                              # Material's page status and blog fields alone are not a postmortem
+                              "guide.md": "---\ntitle: Guide\nstatus: new\nauthors: [a]\ndate: 2024-01-01\n---\n# Guide\n"})
+    line = misplaced.splitlines().index("severity: SEV1") + 1
+    expected = f"docs/incidents/zqrestrictedfile.md:{line}: error: this page is a postmortem (`severity`, `started_at`, `detected_at`), but it is outside `postmortems/`"
+
+    strict = build(root)
+    assert strict.returncode != 0 and expected in strict.output, strict.output
+    lenient = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build"], cwd=root,
+                             capture_output=True, text=True, timeout=300)
+    assert lenient.returncode == 0 and expected in lenient.stdout + lenient.stderr
+    texts = output_texts(root / "site")
+    assert "guide/index.html" in texts and "incidents/zqrestrictedfile/index.html" not in texts
+    assert not leaks(texts, "restricted")
+
+    check = subprocess.run([str(Path(sys.executable).with_name("postmortem")), "check", "--no-cache"], cwd=root,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1 and expected in check.stdout, check.stdout + check.stderr
+    assert "guide.md" not in check.stdout
+
+
+def test_what_makes_a_page_a_postmortem():
+    from postmortem_kb.core.misplaced import misplaced
+
+    def finding(text: str):
+        return misplaced("docs/x.md", text.encode("utf-8"), "postmortems")
+
+    assert finding("---\nstarted_at: 2024-01-01T00:00:00Z\nseverity: SEV2\n---\n# X\n").line == 2
+    assert finding("\ufeff---\ntitle: x\n\nseverity: SEV2\naction_items: []\n---\n").line == 4
+    assert finding("---\nseverity: SEV2\n---\n# X\n") is None  # one field of the format proves nothing
+    assert finding("# started_at and severity in prose\n") is None  # no front matter
+    assert finding("---\nstarted_at: [\nseverity: x\n---\n") is None  # broken YAML: MkDocs reports it
+    assert finding("---\n- started_at\n- severity\n---\n") is None  # not a mapping

@@ -21,13 +21,14 @@ from ..core.knowledge_base import (
     load_knowledge_base,
     symlink_finding,
 )
+from ..core.misplaced import find_misplaced, pages
 from ..core.validate import check_bytes
 from ..core.settings import Settings
 from ..core.source import SourceError, decode
 from ..lint import RULES, is_lint_code, lint_file, unknown_rule_ids
 from .cache import ResultCache, cache_disabled_by_environment
 from .changes import GitError, changed_files
-from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, fail, load_project
+from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, docs_dir, fail, load_project
 from .report import FORMATS, Outcome, emit
 
 # Findings that depend on other files: always computed against the whole
@@ -304,6 +305,15 @@ def check(
                     err=True,
                 )
         checked_outside = {shown for shown, _ in outside}
+    # Postmortems saved under docs/ would be published as ordinary pages: always an error.
+    docs = docs_dir(config_file, root)
+    misplaced = find_misplaced(
+        ((os.path.relpath(file, root).replace(os.sep, "/"), file) for _, file in pages(docs, root / settings.postmortems_dir)),
+        settings.postmortems_dir,
+    )
+    if misplaced:
+        findings = sorted(findings + misplaced, key=sort_key)
+        selected |= {f.path for f in misplaced}
     if not quiet:
         _note_hidden(kb.hidden, kb.settings, chosen, checked_outside)
     if no_lint:

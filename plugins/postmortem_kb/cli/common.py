@@ -49,6 +49,17 @@ def load_project(config_file: str) -> tuple[Settings, Path]:
         fail(str(exc))
 
 
+def docs_dir(config_file: str, root: Path) -> Path:
+    """The site's `docs_dir` (MkDocs' default `docs`), for the pages `postmortem check` looks
+    through for misplaced postmortems. `mkdocs.yml` was read successfully already."""
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    with open(config_file, encoding="utf-8-sig") as handle:
+        raw = yaml_load(handle, loader=get_yaml_loader())
+    value = raw.get("docs_dir") if isinstance(raw, dict) else None
+    return root / (value if isinstance(value, str) and value else "docs")
+
+
 def colour_allowed() -> bool | None:
     """None lets click decide (colour only on a terminal); False when NO_COLOR is set.
 

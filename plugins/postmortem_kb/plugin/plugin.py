@@ -46,6 +46,7 @@ from mkdocs.utils.meta import get_data
 
 from ..core.audience import is_preview
 from ..core.forked import ForkedStream
+from ..core.misplaced import misplaced
 from ..core.knowledge_base import PARALLEL_MIN_FILES, KnowledgeBase, ParseCache, load_knowledge_base
 from ..core.model import Postmortem
 from ..core.settings import Settings
@@ -257,6 +258,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 log.warning(finding.format())
         self._log_summary(kb)
+        self._leave_out_misplaced(files)
 
         self.by_src = {}
         for pm in kb.published:
@@ -294,6 +296,23 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             self.generated[page.src_uri] = page
         self._parallel = alone
         return files
+
+    def _leave_out_misplaced(self, files: Files) -> None:
+        """A postmortem saved under `docs_dir` is an error, and its page is not built:
+        MkDocs would publish it whatever its status and visibility."""
+        assert self.settings is not None
+        for file in list(files.documentation_pages()):
+            if file.generated_by is not None or not file.abs_src_path:
+                continue
+            try:
+                data = Path(file.abs_src_path).read_bytes()
+            except OSError:
+                continue  # MkDocs reports it when it reads the page
+            shown = os.path.relpath(file.abs_src_path, self.root).replace(os.sep, "/")
+            finding = misplaced(shown, data, self.settings.postmortems_dir)
+            if finding is not None:
+                log.error(finding.format())
+                files.remove(file)
 
     def _edit_path(self, path: str, config: MkDocsConfig) -> str:
         """A postmortem's path as MkDocs joins it to `edit_uri`, which points at `docs_dir`
