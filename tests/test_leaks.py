@@ -267,3 +267,42 @@ def test_what_makes_a_page_a_postmortem():
     assert finding("# started_at and severity in prose\n") is None  # no front matter
     assert finding("---\nstarted_at: [\nseverity: x\n---\n") is None  # broken YAML: MkDocs reports it
     assert finding("---\n- started_at\n- severity\n---\n") is None  # not a mapping
+
+
+def test_links_to_left_out_postmortems_become_plain_text(tmp_path):
+    """A public postmortem linking to an internal one builds with --strict for the public
+    audience: the link's text stays, the link (whose address names the incident) goes."""
+    public = postmortem("public").replace("[ZQINTERNAL-ID, ZQRESTRICTED-ID, ZQDRAFT-ID]", "[]")
+    public = public.replace("## Impact\n", "## Impact\n\nAs in [the earlier outage](../2023/zqinternalfile.md#impact) "
+                            "and [the same one](../2023/zqinternalfile.md).\n", 1)
+    assert "the earlier outage" in public
+    root = make_project(tmp_path / "kb", {"2024/zqpublicfile.md": public, "2023/zqinternalfile.md": postmortem("internal")},
+                        {"audience": "public", "reference_date": "2026-01-15"},
+                        docs={"index.md": "# Home\n\nSee [an internal one](postmortems/2023/zqinternalfile.md).\n"})
+    result = build(root)
+    assert result.returncode == 0, result.output
+    page = result.read("postmortems/2024/zqpublicfile/index.html")
+    assert '<span class="pmkb-left-out">the earlier outage</span>' in page
+    assert '<span class="pmkb-left-out">the same one</span>' in page
+    assert '<span class="pmkb-left-out">an internal one</span>' in result.read("index.html")
+    assert not leaks(output_texts(result.site), "internal")
+    assert "zqinternalfile/ is shown as plain text" in result.output
+    # The internal site keeps the links.
+    internal = make_project(tmp_path / "internal", {"2024/zqpublicfile.md": public, "2023/zqinternalfile.md": postmortem("internal")},
+                            {"audience": "internal", "reference_date": "2026-01-15"})
+    result = build(internal)
+    assert result.returncode == 0, result.output
+    assert 'href="../../2023/zqinternalfile/#impact">the earlier outage</a>' in result.read("postmortems/2024/zqpublicfile/index.html")
+
+
+def test_unlink_keeps_other_links():
+    from postmortem_kb.render.unlink import unlink
+
+    page = "postmortems/2024/a/"
+    text = ('<a href="../../2023/b/">b</a> <a href="../../2023/b/index.html#x">b2</a> <a href="#top">top</a> '
+            '<a href="https://example.com/postmortems/2023/b/">ext</a> <a class="x" href="../c/">c</a>')
+    out, gone = unlink(text, page, {"postmortems/2023/b/"})
+    assert gone == ["postmortems/2023/b/", "postmortems/2023/b/"]
+    assert out.startswith('<span class="pmkb-left-out">b</span> <span class="pmkb-left-out">b2</span> <a href="#top">')
+    assert '<a href="https://example.com/postmortems/2023/b/">ext</a>' in out and '<a class="x" href="../c/">c</a>' in out
+    assert unlink(text, page, set()) == (text, [])
