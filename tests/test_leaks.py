@@ -296,8 +296,9 @@ def test_links_to_left_out_postmortems_become_plain_text(tmp_path):
 
 
 def test_unlink_keeps_other_links():
-    from postmortem_kb.render.unlink import unlink
+    from postmortem_kb.render.unlink import LeftOut
 
+    unlink = lambda text, page, urls: LeftOut(urls).unlink(text, page)  # noqa: E731
     page = "postmortems/2024/a/"
     text = ('<a href="../../2023/b/">b</a> <a href="../../2023/b/index.html#x">b2</a> <a href="#top">top</a> '
             '<a href="https://example.com/postmortems/2023/b/">ext</a> <a class="x" href="../c/">c</a>')

@@ -60,7 +60,7 @@ from ..pages.context import Context, build_context
 from ..pages.registry import generate_pages
 from ..render import urls
 from ..render.blocks import fill_blocks
-from ..render.unlink import unlink
+from ..render.unlink import LeftOut
 from ..render.environment import Renderer
 from ..render.postmortem_page import Link, compose_markdown, mark_timeline
 from ..search import generated_search_meta, page_search_meta, pagefind_body
@@ -149,7 +149,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self.kb: KnowledgeBase | None = None
         self.renderer: Renderer | None = None
         self.by_src: dict[str, Postmortem] = {}
-        self.left_out: set[str] = set()  # URLs of the postmortems this build leaves out
+        self.left_out = LeftOut()  # the pages of the postmortems this build leaves out
         self.similar: SimilarityIndex | None = None
         self.generated: dict[str, GeneratedPage] = {}
         self.page_blocks: dict[str, tuple[str, ...]] = {}
@@ -280,13 +280,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Postmortems this build leaves out are known to MkDocs as excluded: a link to one
         # is then an INFO line instead of "not found" (which fails --strict), and
         # `on_page_content` turns it into plain text. They are never built nor copied.
-        self.left_out = set()
+        left_out = []
         for result in kb.results:
             if result.path not in self.by_src and files.get_file_from_path(result.path) is None:
                 file = File(result.path, src_dir=str(self.root), dest_dir=config.site_dir,
                             use_directory_urls=config.use_directory_urls, inclusion=InclusionLevel.EXCLUDED)
                 files.append(file)
-                self.left_out.add(file.url)
+                left_out.append(file.url)
+        self.left_out = LeftOut(left_out)
         previous = dict(self.generated)
         # Half the generated pages in a forked child, on the same terms as validation
         # (checked again: validation forks children, never threads, but another plugin may).
@@ -618,7 +619,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
 
     def on_page_content(self, html_text: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.left_out:
-            html_text, gone = unlink(html_text, page.url, self.left_out)
+            html_text, gone = self.left_out.unlink(html_text, page.url)
             for url in gone:
                 log.info(f"{visible(page.file.src_uri)}: the link to {visible(url)} is shown as plain text: "
                          "that postmortem is not published in this build")
