@@ -268,3 +268,18 @@ def test_a_file_ending_in_upper_case_md_is_an_error_not_a_broken_page(tmp_path):
     proc = run(root, "check")
     assert "C.MD: error: the file name ends in `.MD`, and MkDocs renders only `.md` files; `C.Md` is beside it" in proc.stdout
     assert "C.Md: error: the file name ends in `.Md`, and MkDocs renders only `.md` files; `C.MD` is beside it" in proc.stdout
+
+
+def test_other_markdown_extensions_are_an_error_not_dropped(tmp_path):
+    """MkDocs reads `.markdown` as Markdown in docs_dir; under postmortems/ it vanished without a word."""
+    root = make_project(tmp_path / "kb", {"2024/a.md": valid_text()})
+    for number, name in enumerate(("b.markdown", "c.mdown", "_d.mkd"), start=2):
+        (root / "postmortems" / "2024" / name).write_text(valid_text().replace("PM-2024-001", f"PM-2024-00{number}"), encoding="utf-8")
+    (root / "postmortems" / "2024" / "notes.txt").write_text("not Markdown\n", encoding="utf-8")
+    proc = run(root, "check")
+    assert proc.returncode == 1
+    assert "postmortems/2024/b.markdown: error: the file name ends in `.markdown`, and postmortems are `.md` files: rename it to `b.md`" in proc.stdout
+    assert "postmortems/2024/c.mdown: error:" in proc.stdout and "_d.mkd: error:" in proc.stdout
+    assert "notes.txt" not in proc.stdout
+    proc = run(root, "check", "postmortems/2024/b.markdown")
+    assert "checked as a set of their own" in proc.stderr and "not named `.md`" in proc.stderr and "`_` folder" not in proc.stderr

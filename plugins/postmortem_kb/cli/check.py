@@ -37,7 +37,8 @@ CROSS_FILE_CODES = ("frontmatter.duplicate-id", "frontmatter.related-missing")
 
 FORMAT_OPTION = click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-    help="text: `path:line: level: message`; json: a list of findings; github: workflow-command "
+    help="text: `path:line: level: message`; json: one object, {checked, errors, warnings, strict, "
+         "findings}, each finding {path, line, level, code, message}; github: workflow-command "
          "annotations (and a summary in $GITHUB_STEP_SUMMARY when set).",
 )
 CHANGED_OPTION = click.option(
@@ -141,6 +142,8 @@ def _why_outside(kb: KnowledgeBase, root: Path, files: list[tuple[str, Path]]) -
             reasons.add("hidden")
         elif file.name.lower() in PAGE_NAMES:
             reasons.add("a page: index.md or README.md")
+        elif not file.name.endswith(".md"):
+            reasons.add("not named `.md`")
         else:
             reasons.add("under a `_` folder")
     if len(reasons) == 1 and next(iter(reasons)).startswith("outside "):

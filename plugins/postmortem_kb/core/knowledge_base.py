@@ -51,6 +51,10 @@ class Discovery:
     hidden: tuple[str, ...] = ()
 
 
+# The other extensions MkDocs reads as Markdown (mkdocs.utils.markdown_extensions).
+OTHER_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd")
+
+
 def is_hidden_path(relative: str) -> bool:
     """True when the file or a folder in `relative` starts with a dot.
 
@@ -116,6 +120,14 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
                 continue
             name = entry.name.lower()
             if not (folder_ok and name.endswith(".md") and name not in PAGE_NAMES):
+                if folder_ok and name.endswith(OTHER_MARKDOWN) and not (folder_hidden or name.startswith(".")):
+                    # MkDocs would render `x.markdown` from docs_dir; here it would vanish without a word.
+                    stem = entry.name.rsplit(".", 1)[0]
+                    findings.append(Finding(
+                        rel, 0, Level.ERROR, "file.extension",
+                        f"the file name ends in `.{entry.name.rsplit('.', 1)[1]}`, and postmortems are `.md` "
+                        f"files: rename it to `{stem}.md`",
+                    ))
                 continue
             if folder_hidden or name.startswith("."):
                 hidden.append(rel)
