@@ -55,7 +55,8 @@ def test_paths_select_files_but_cross_file_rules_see_everything(tmp_path):
     proc = run(root, "check", "postmortems/2024")
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == [
-        "postmortems/2024/a.md:2: error: id `PM-2024-001` is also used by postmortems/2025/b.md:2; ids must be unique: use the next free number"
+        "postmortems/2024/a.md:2: error: id `PM-2024-001` is also used by postmortems/2025/b.md:2; ids must be unique: "
+        "give all but one another id; the next free one is `PM-2024-003`"
     ]
     proc = run(root, "check", "postmortems/2025/c.md")
     assert [line.split(":")[0] for line in proc.stdout.splitlines()] == ["postmortems/2025/c.md"] * 2
@@ -283,3 +284,18 @@ def test_other_markdown_extensions_are_an_error_not_dropped(tmp_path):
     assert "notes.txt" not in proc.stdout
     proc = run(root, "check", "postmortems/2024/b.markdown")
     assert "checked as a set of their own" in proc.stderr and "not named `.md`" in proc.stderr and "`_` folder" not in proc.stderr
+
+
+def test_related_ids_in_another_case_and_ids_differing_only_in_case(tmp_path):
+    other = valid_text().replace("PM-2024-001", "pm-2024-001")
+    linking = valid_text().replace("PM-2024-001", "PM-2024-007").replace("related: []", "related: [pm-2024-00X, Pm-2024-001]")
+    assert "related: [pm-2024-00X" in linking
+    root = make_project(tmp_path, {"2024/a.md": valid_text(), "2024/b.md": other, "2024/c.md": linking})
+    proc = run(root, "check")
+    assert ("postmortems/2024/a.md:2: warning: id `PM-2024-001` differs only in case from `pm-2024-001` "
+            "(postmortems/2024/b.md:2); people and tools will take them for one: give one of them another id") in proc.stdout
+    assert "postmortems/2024/b.md:2: warning: id `pm-2024-001` differs only in case from `PM-2024-001` (postmortems/2024/a.md:2)" in proc.stdout
+    assert "`related` lists `pm-2024-00X`, but no postmortem has that id; check" in proc.stdout
+    root = make_project(tmp_path / "two", {"2024/a.md": valid_text(), "2024/c.md": linking})
+    proc = run(root, "check")
+    assert "`related` lists `Pm-2024-001`, but no postmortem has that id (did you mean `PM-2024-001`? ids are matched with their case)" in proc.stdout

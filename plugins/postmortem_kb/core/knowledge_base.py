@@ -15,6 +15,7 @@ import gc
 import hashlib
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -692,6 +693,25 @@ def _load_with_store(
     return [r for r in results if r is not None]
 
 
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def _next_free(pm_id: str, known: Iterable[str]) -> str | None:
+    """`PM-2024-010` for a duplicate `PM-2024-001` when `PM-2024-009` is the highest
+    number with that prefix; None for an id that does not end in a number."""
+    match = _NUMBERED.match(pm_id)
+    if match is None:
+        return None
+    prefix, digits = match.groups()
+    highest = 0
+    for other in known:
+        if other.startswith(prefix):
+            found = _NUMBERED.match(other)
+            if found is not None and found.group(1) == prefix:
+                highest = max(highest, int(found.group(2)))
+    return f"{prefix}{highest + 1:0{len(digits)}d}"
+
+
 def assemble(
     results: list[FileResult],
     settings: Settings,
@@ -712,9 +732,12 @@ def assemble(
     for result in results:
         if result.id:
             owners.setdefault(result.id, []).append(result)
+    known = set(owners) | other_ids
     for pm_id, holders in owners.items():
         if len(holders) < 2:
             continue
+        free = _next_free(pm_id, known)
+        fix = f"give all but one another id; the next free one is `{free}`" if free else "give all but one another id"
         for holder in holders:
             others = ", ".join(f"{h.path}:{h.id_line}" for h in holders if h is not holder)
             extra.setdefault(holder.path, []).append(
@@ -723,10 +746,29 @@ def assemble(
                     holder.id_line,
                     Level.ERROR,
                     "frontmatter.duplicate-id",
-                    f"id `{pm_id}` is also used by {others}; ids must be unique: use the next free number",
+                    f"id `{pm_id}` is also used by {others}; ids must be unique: {fix}",
                 )
             )
-    known = set(owners) | other_ids
+    # Ids that differ only in case are distinct, but read as one (exports, `related`, people).
+    by_case: dict[str, list[str]] = {}
+    for pm_id in owners:
+        by_case.setdefault(pm_id.casefold(), []).append(pm_id)
+    for spellings in by_case.values():
+        if len(spellings) < 2:
+            continue
+        for pm_id in spellings:
+            others = ", ".join(f"`{o}` ({h.path}:{h.id_line})" for o in spellings if o != pm_id for h in owners[o])
+            for holder in owners[pm_id]:
+                extra.setdefault(holder.path, []).append(
+                    Finding(
+                        holder.path,
+                        holder.id_line,
+                        Level.WARNING,
+                        "frontmatter.duplicate-id",
+                        f"id `{pm_id}` differs only in case from {others}; people and tools will take them "
+                        "for one: give one of them another id",
+                    )
+                )
     # A file whose id cannot be read (broken YAML, a bad id) may be the one meant: say so.
     unreadable = sum(1 for result in results if result.id is None)
     maybe = (
@@ -734,16 +776,21 @@ def assemble(
         "read: if one of them is meant, fix its errors first)"
         if unreadable else ""
     )
+    folded: dict[str, str] | None = None  # built on the first unknown id
     for result in results:
         for target, line in result.related:
             if target not in known:
+                if folded is None:
+                    folded = {k.casefold(): k for k in sorted(known)}
+                meant = folded.get(target.casefold())
+                hint = f" (did you mean `{meant}`? ids are matched with their case)" if meant else ""
                 extra.setdefault(result.path, []).append(
                     Finding(
                         result.path,
                         line,
                         Level.ERROR,
                         "frontmatter.related-missing",
-                        f"`related` lists `{target}`, but no postmortem has that id; check the id "
+                        f"`related` lists `{target}`, but no postmortem has that id{hint}; check the id "
                         f"or remove it{maybe}",
                     )
                 )
