@@ -110,6 +110,7 @@ def test_missing_options_without_a_terminal_exit_2_naming_them(project: Path) ->
     ("--severity", "SEV9", "not a severity"),
     ("--service", "Checkout API", "`checkout-api`"),
     ("--date", "14/03/2024", "not a date"),
+    ("--date", "2099-03-15", "is in the future"),
 ])
 def test_invalid_values_exit_2(project: Path, option: str, value: str, message: str) -> None:
     args = list(OPTIONS)
@@ -170,3 +171,12 @@ def test_next_id_counts_hidden_drafts_and_skips_pages(tmp_path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\nid: {pm_id}\n---\n", encoding="utf-8")
     assert next_id(tmp_path, 2024) == "PM-2024-004"
+
+
+def test_authors_separated_by_commas_as_for_services(project: Path) -> None:
+    args = list(OPTIONS)
+    args[args.index("--author") + 1] = "Priya Raman, Jon Smith"
+    result = run("new", *args, "--author", "Mei Lin")
+    assert result.exit_code == 0, result.output
+    post = frontmatter.load(project / result.stdout.strip().splitlines()[-1])
+    assert post["authors"] == ["Priya Raman", "Jon Smith", "Mei Lin"]

@@ -156,9 +156,15 @@ def _date(value: str | None) -> dt.date:
     if not value:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"`{value}` is not a date like 2024-03-14", param_hint="--date") from None
+    if day > dt.date.today():
+        # The file could never pass: its timestamps would be in the future.
+        raise click.BadParameter(
+            f"`{value}` is in the future; give the day the incident started", param_hint="--date"
+        )
+    return day
 
 
 @click.command()
@@ -168,7 +174,8 @@ def _date(value: str | None) -> dt.date:
               help="An affected service, as a slug (repeat the option, or separate with commas).")
 @click.option("--team", "teams", multiple=True, metavar="SLUG",
               help="A team that responded or owns the follow-up (repeatable; optional).")
-@click.option("--author", "authors", multiple=True, metavar="NAME", help="An author of the document (repeatable).")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help="An author of the document (repeat the option, or separate names with commas).")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="The day the incident started: file name, id year and timestamps. Default: today.")
 @click.option("--slug", help="File-name slug (default: from the title). Starting it with the main service "
@@ -209,7 +216,7 @@ def new(
         given_severity = _severity(settings)(severity) if severity is not None else None
         given_services = _slugs("service", required=False)(services)
         given_teams = _slugs("team", required=False)(teams)
-        given_authors = _split(authors, commas=False)
+        given_authors = _split(authors, commas=True)  # as --service and the prompt do
         day = _date(date_text)
         if slug is not None and not _SLUG.fullmatch(slug):
             raise click.BadParameter(f"`{slug}` is not a slug; try `{slugify(slug)}`", param_hint="--slug")
