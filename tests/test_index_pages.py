@@ -140,6 +140,12 @@ def test_index_pages_trends_and_action_items(site_builder):
     sev1 = charts(result.read("trends/all/sev1/index.html"))
     sev1_bars = rects(next(s for s in sev1 if s.get("id") == "pmkb-all-sev1-sev"), "pmkb-bar")
     assert [(b.get("data-series"), b.get("data-value")) for b in sev1_bars] == [("SEV1", "1")]
+    # Small multiples: a panel for each category with incidents in the view; the others are named once.
+    used = {f["category"] for fm in fms for f in fm["contributing_factors"]}
+    panels = {s.get("id") for s in svgs if s.get("id", "").startswith("pmkb-all-all-sm-")}
+    assert panels == {f"pmkb-all-all-sm-{slug}" for slug in used}
+    unused = [c.title for c in DEFAULT_TAXONOMY if c.slug not in used]
+    assert unused and f"No incidents in this view: {html.escape(', '.join(unused))}." in trends_page
 
     # Action items: overdue first, owners merged across case, per-owner pages.
     items = result.read("action-items/index.html")

@@ -199,11 +199,13 @@ def _multiples(ctx: Context, ax: Axis, members: Sequence[Postmortem], prefix: st
             ax.labels, row, top, s.css,
         )
         for s, row in zip(series, values)
+        if any(row)  # a category without incidents in this view is named once, not drawn empty
     ]
     rows = [[s.label, sum(row), *row] for s, row in zip(series, values)]
     return ctx.render(
         "kb-multiples",
         panels=panels,
+        empty=[s.label for s, row in zip(series, values) if not any(row)],
         columns=["Category", "Total", *ax.labels],
         rows=rows,
         title=f"Incidents per {ax.noun} for each category, {ax.description}",
