@@ -110,6 +110,35 @@ def test_workflow_install_extras_exist() -> None:
     assert '".[test,workflows]"' in workflow
 
 
+def _install_extras(path: Path) -> set[str]:
+    """The extras of every `pip install -e ".[a,b]"` in a workflow."""
+    runs = " ; ".join(s.get("run", "") for s in _steps(load(path)))
+    return {extra.strip() for group in re.findall(r"-e \"?\.\[([^\]]*)\]", runs) for extra in group.split(",")}
+
+
+def _site_uses_pagefind() -> bool:
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    from postmortem_kb.plugin.config import find_plugin_block
+
+    with open(REPO / "mkdocs.yml", encoding="utf-8") as handle:  # with its !ENV tags
+        raw = yaml_load(handle, loader=get_yaml_loader())
+    return bool((find_plugin_block(raw) or {}).get("pagefind"))
+
+
+def test_publish_installs_pagefind_when_the_site_uses_it() -> None:
+    """With `pagefind: true` the strict build fails without Pagefind ("Pagefind is not
+    installed"), so the publishing workflow must install the `pagefind` extra."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^pagefind = \[\s*"pagefind\[bin\]', text, re.MULTILINE)
+    publish = REPO / ".github" / "workflows" / "publish.yml"
+    if _site_uses_pagefind():
+        assert "pagefind" in _install_extras(publish), _install_extras(publish)
+    # The pull-request workflow builds the same site: its `test` extra holds Pagefind.
+    assert "test" in _install_extras(REPO / ".github" / "workflows" / "pull-request.yml")
+    assert re.search(r'^test = \[[^\]]*"pagefind\[bin\]', text, re.MULTILINE)
+
+
 def test_pre_commit_hooks_for_other_repositories() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert set(hooks) == {"postmortem-check", "postmortem-lint"}

@@ -50,6 +50,32 @@ class SeverityConfig(Config):
     """What this severity means for your organisation."""
 
 
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ReferenceDate(c.BaseConfigOption["dt.date | None"]):
+    """A day written `YYYY-MM-DD`, as text (quoted, or from `!ENV`) or as the date YAML
+    makes of it when unquoted. The one place where `reference_date` becomes a `date`;
+    `to_settings` checks its range. Empty text means unset, as before."""
+
+    def run_validation(self, value: object) -> dt.date | None:
+        if isinstance(value, dt.datetime):  # `2026-11-27 10:00` unquoted: YAML's timestamp
+            raise ValidationError(f"`{value}` has a time of day; give the day only, like 2026-01-31")
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return None
+            if _DATE_RE.fullmatch(text):
+                try:
+                    return dt.date.fromisoformat(text)
+                except ValueError:
+                    pass
+            raise ValidationError(f"`{visible(value)}` is not a date like 2026-01-31")
+        raise ValidationError(f"expected a date like 2026-01-31, not {type(value).__name__}")
+
+
 class PostmortemsConfig(Config):
     """Options of the `postmortems` plugin."""
 
@@ -64,7 +90,9 @@ class PostmortemsConfig(Config):
     `internal` publishes `public` and `internal`."""
 
     include_restricted = c.Type(bool, default=False)
-    """Also publish `visibility: restricted` postmortems (tightly held builds only)."""
+    """With `audience: internal`, also publish `visibility: restricted` postmortems
+    (tightly held builds only). No effect with `audience: public`, which publishes
+    only `visibility: public`."""
 
     include_drafts = c.Type(bool, default=False)
     """Preview: also publish `draft` and `in-review` postmortems, with a banner."""
@@ -78,9 +106,10 @@ class PostmortemsConfig(Config):
     custom_fields = c.ListOfItems(c.Type(str), default=[])
     """Extra top-level front-matter keys your organisation uses (not warned about)."""
 
-    reference_date = c.Optional(c.Type(str))
+    reference_date = c.Optional(ReferenceDate())
     """`YYYY-MM-DD` used to decide which action items are overdue, from 1970-01-01 to
-    9998-12-31. Default: today (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set."""
+    9998-12-31, quoted or not (YAML reads `2026-11-27` unquoted as a date; both are
+    accepted). Default: today (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set."""
 
     disabled_rules = c.ListOfItems(c.Type(str), default=[])
     """Lint rule ids switched off for this site (for example `blameless.hindsight`)."""
@@ -126,13 +155,8 @@ def to_settings(config: PostmortemsConfig) -> Settings:
         names = [s.name for s in severities]
         if len(set(names)) != len(names):
             raise ValidationError("severities: a severity name is listed twice")
-    if config.reference_date:
-        try:
-            reference = dt.date.fromisoformat(str(config.reference_date))
-        except ValueError:
-            raise ValidationError(
-                f"reference_date: `{config.reference_date}` is not a date like 2026-01-31"
-            ) from None
+    if config.reference_date is not None:
+        reference = config.reference_date  # a date already: see ReferenceDate
         problem = reference_date_problem(reference)
         if problem:
             raise ValidationError(f"reference_date: {problem}")
