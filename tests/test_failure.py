@@ -102,3 +102,24 @@ def test_serve_keeps_the_last_good_version_while_a_postmortem_is_edited(tmp_path
         assert "Checkout latency, edited" in page.read_text(encoding="utf-8")
     finally:
         os.chdir(cwd)
+
+
+def test_a_pagefind_failure_is_a_message_not_a_traceback(monkeypatch, tmp_path):
+    """Pagefind's Python API talks JSON to its binary; whatever breaks there ends the
+    build with one line (MkDocs prints a PluginError without a traceback)."""
+    import json
+
+    from mkdocs.exceptions import PluginError
+
+    from postmortem_kb.plugin.plugin import PostmortemsPlugin
+    from postmortem_kb.search import pagefind
+
+    def broken(site_dir):
+        raise json.JSONDecodeError("Expecting value", "", 0)
+
+    monkeypatch.setattr(pagefind, "run_pagefind", broken)
+    plugin = PostmortemsPlugin()
+    plugin.load_config({"pagefind": True})
+    plugin.is_serve = False
+    with pytest.raises(PluginError, match=r"Pagefind could not index the site: JSONDecodeError: Expecting value"):
+        plugin._run_pagefind(type("Config", (), {"site_dir": str(tmp_path)})())

@@ -808,6 +808,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         except PagefindUnavailable as exc:
             log.warning(f"postmortems: pagefind: {exc}")
             return
+        except Exception as exc:  # its binary's replies, its output folder: a message, not a traceback
+            raise PluginError(f"postmortems: Pagefind could not index the site: {type(exc).__name__}: {exc}") from exc
         log.info(f"postmortems: Pagefind indexed {result.pages} pages ({result.bytes // 1024} KB in {result.output.name}/)")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
