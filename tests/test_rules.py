@@ -51,10 +51,10 @@ CASES = [
     # --- required fields
     ("id missing", sub("id: PM-2024-001\n", ""), 1, "frontmatter.required", "missing required field `id`"),
     ("title missing", sub("title: Checkout latency after a config push\n", ""), 1, "frontmatter.required", "`title`"),
-    ("summary missing", sub("summary: For 19", "summry: For 19"), 1, "frontmatter.required", "`summary`"),
+    ("summary missing", sub("summary: For 19", "summry: For 19"), 7, "frontmatter.required", "`summary`"),
     ("services missing", sub("services: [checkout-api, payments-gateway]\n", ""), 1, "frontmatter.required", "`services`"),
     ("authors empty", sub("authors: [Priya Raman]", "authors: []"), 14, "frontmatter.required", "list at least one"),
-    ("factors missing", sub("contributing_factors:", "contributing_factorz:"), 1, "frontmatter.required", "`contributing_factors`"),
+    ("factors missing", sub("contributing_factors:", "contributing_factorz:"), 26, "frontmatter.required", "`contributing_factors`"),
     ("action items empty", sub("related: []", "related: []").replace(valid_text()[valid_text().index("action_items:"):valid_text().index("related:")], "action_items: []\n"), 31, "frontmatter.required", "`action_items` is empty"),
     # --- id
     ("id pattern", sub("id: PM-2024-001", "id: -PM 2024"), 2, "frontmatter.id", "not a valid id"),

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import AbstractSet, Any
 from urllib.parse import urlsplit
 
 from .findings import BIDI_CHARS, CONTROL_CHARS, Reporter
@@ -20,13 +20,14 @@ from .schema import (
     ACTION_ITEM_FIELDS,
     FACTOR_FIELDS,
     FIELDS,
+    FieldSpec,
     ID_PATTERN,
     IMPACT_FIELDS,
     SLUG_PATTERN,
     TIMESTAMP_FIELDS,
 )
 from .settings import Settings
-from .yamlnodes import Y, abbreviated
+from .yamlnodes import LOOKALIKES, Document, Y, abbreviated, char_name, lookalike_fix
 
 ID_RE = re.compile(ID_PATTERN)
 SLUG_RE = re.compile(SLUG_PATTERN)
@@ -46,9 +47,16 @@ CONTROLS = re.compile(f"[{CONTROL_CHARS}]")
 # Allowed clock skew between the author's machine and the builder's.
 _FUTURE_TOLERANCE = dt.timedelta(minutes=10)
 _EARLIEST_YEAR = 1970  # earlier timestamps are typos (`0024` for `2024`), not incidents
+# YAML 1.2's booleans. YAML 1.1 (PyYAML) also reads `yes`, `no`, `on` and `off` as booleans;
+# YAML 1.2 and every other reader of the files read them as text, so they are refused.
+_BOOLEANS = frozenset({"true", "True", "TRUE", "false", "False", "FALSE"})
+# Codes whose message is already about the characters of the value, or not about them
+# (its length): no note about a look-alike character in it.
+_OWN_CHARACTER_CODES = frozenset({"frontmatter.control", "frontmatter.bidi", "frontmatter.too-long"})
 # Findings that depend on the time of the check (`now`), not only on the file:
 # a result holding one must not be reused later (see cli/cache.py).
 TIME_DEPENDENT_CODES = frozenset({"frontmatter.future"})
+_NOTHING: frozenset[str] = frozenset()
 
 KIND_NAMES = {
     "str": "a string",
@@ -64,15 +72,32 @@ KIND_NAMES = {
 
 def suggest(word: str, choices: Any) -> str:
     """` (did you mean `x`?)` or the empty string."""
+    match = closest(word, choices)
+    return f" (did you mean `{match}`?)" if match is not None else ""
+
+
+def closest(word: str, choices: Any) -> str | None:
+    """The choice `word` is most likely a typo of, or None."""
     options = list(choices)
     lowered = {c.casefold(): c for c in options}
     if word.casefold() in lowered:
-        return f" (did you mean `{lowered[word.casefold()]}`?)"
+        return lowered[word.casefold()]
     # `SEV7` is not a typo of `SEV4`: never suggest a value that differs only in digits.
     letters = re.sub(r"\d", "", word.casefold())
     candidates = [c for c in lowered if re.sub(r"\d", "", c) != letters]
     close = difflib.get_close_matches(word.casefold(), candidates, n=1, cutoff=0.6)
-    return f" (did you mean `{lowered[close[0]]}`?)" if close else ""
+    return lowered[close[0]] if close else None
+
+
+def closest_key(key: str, known: Any) -> str | None:
+    """The field a key is most likely a typo of: a near spelling (`servces`), or a known
+    key with a word added (`due_date`, `owner_team`), too far apart for a spelling match."""
+    match = closest(key, known)
+    if match is None:
+        first = re.split(r"[_\-. ]", key.casefold(), maxsplit=1)[0]
+        if first != key.casefold() and first in known:
+            match = first
+    return match
 
 
 def one_of(choices: Any) -> str:
@@ -169,18 +194,44 @@ class FrontMatter:
 
 
 class _Checker:
-    def __init__(self, report: Reporter, settings: Settings, offset: int, now: dt.datetime) -> None:
+    def __init__(
+        self, report: Reporter, settings: Settings, offset: int, now: dt.datetime, source: str = ""
+    ) -> None:
         self.report = report
         self.settings = settings
         self.offset = offset  # file line of YAML line 1, minus one
         self.now = now
+        self.source = source  # the YAML text, read only for a message's column
 
     def line(self, node: Y) -> int:
         return node.line + self.offset
 
     def err(self, node_or_line: Y | int, code: str, message: str) -> None:
-        line = node_or_line if isinstance(node_or_line, int) else self.line(node_or_line)
+        if isinstance(node_or_line, int):
+            line = node_or_line
+        else:
+            line = self.line(node_or_line)
+            raw = node_or_line.raw
+            if raw is not None and not raw.isascii() and code not in _OWN_CHARACTER_CODES:
+                # `2024‑03‑14` with U+2011 looks right and is not: name what is in the way.
+                message += self.lookalike(node_or_line, raw)
         self.report.error(line, code, message)
+
+    def lookalike(self, node: Y, raw: str) -> str:
+        """`; it contains U+2011 NON-BREAKING HYPHEN at column 16: type a plain `-``, or ''."""
+        match = LOOKALIKES.search(raw)
+        if match is None:
+            return ""
+        char = match.group()
+        where = ""
+        lines = self.source.splitlines()  # as libyaml counts lines
+        if 0 < node.line <= len(lines):
+            text = lines[node.line - 1]
+            start = text.find(raw)  # the value as written on its line (not when quoted with escapes)
+            column = start + match.start() if start != -1 else text.find(char)
+            if column != -1:
+                where = f" at column {column + 1}"
+        return f"; it contains {char_name(char)}{where}: {lookalike_fix(char)}"
 
     # Scalars ------------------------------------------------------------
 
@@ -244,6 +295,14 @@ class _Checker:
                 f"`{name}` must be `true` or `false` (unquoted), not `{node.text}`",
             )
             return None
+        if node.raw not in _BOOLEANS:  # `on`, `no`, `Yes`: YAML 1.1 only (a scalar's raw is set)
+            self.err(
+                node,
+                "frontmatter.type",
+                f"`{name}` must be `true` or `false`, not `{node.text}` (YAML 1.1 reads `{node.text}` as "
+                f"{'true' if node.value else 'false'}, YAML 1.2 as text): write `true` or `false`",
+            )
+            return None
         return bool(node.value)
 
     def integer(self, name: str, node: Y, minimum: int = 0) -> int | None:
@@ -296,12 +355,18 @@ class _Checker:
 
     # Lists --------------------------------------------------------------
 
-    def items(self, name: str, node: Y, *, required: bool, example: str) -> list[Y] | None:
+    def items(
+        self, name: str, node: Y, *, required: bool, example: str, own: str | None = None
+    ) -> list[Y] | None:
+        """The entries of a list. `own` (`text` or `slug`): a single value is shown as a list
+        of its own comma-separated values (`tags: a, b` -> `tags: [a, b]`), not as `example`."""
         if node.kind == "null":
             if required:
                 self.err(node, "frontmatter.required", f"`{name}` is empty; list at least one, like `{example}`")
             return [] if not required else None
         if node.kind != "seq":
+            if own is not None and node.kind == "str":  # `tags: a, b` (a number stays an example)
+                example = _own_list(name, node.text, slug=own == "slug") or example
             self.err(
                 node,
                 "frontmatter.type",
@@ -315,7 +380,7 @@ class _Checker:
 
     def string_list(self, name: str, node: Y, *, required: bool, slug: bool) -> tuple[str, ...] | None:
         example = f"{name}: [checkout-api]" if slug else f"{name}: [Jane Doe]"
-        items = self.items(name, node, required=required, example=example)
+        items = self.items(name, node, required=required, example=example, own="slug" if slug else "text")
         if items is None:
             return None
         values: list[str] = []
@@ -349,12 +414,44 @@ class _Checker:
             return None
         return node.value
 
-    def unknown_keys(self, where: str, mapping: Y, known: Any, allowed_extra: tuple[str, ...] = ()) -> None:
-        assert mapping.key_lines is not None
-        for key, line in mapping.key_lines.items():
+    def unknown_keys(
+        self,
+        where: str,
+        mapping: Y,
+        known: dict[str, FieldSpec],
+        allowed_extra: tuple[str, ...] = (),
+        also_required: tuple[str, ...] = (),
+    ) -> AbstractSet[str]:
+        """Warn about unknown keys. A key that is a typo of a required field of `known`
+        (or of `also_required`) that the mapping lacks is that field's one error instead,
+        on the typo's line (not a "missing field" on another line and a warning here);
+        returns those fields, not to report again."""
+        key_lines = mapping.key_lines
+        assert key_lines is not None
+        if key_lines.keys() <= known.keys():  # every key known, as in most mappings: one C-level check
+            return _NOTHING
+        claimed: AbstractSet[str] = _NOTHING
+        missing: set[str] | None = None  # computed at the first unknown key
+        for key, line in key_lines.items():
             if key in known or key in allowed_extra:
                 continue
-            hint = suggest(key, known)
+            if missing is None:
+                fields = mapping.value
+                missing = {n for n, spec in known.items() if spec.required is True and n not in fields}
+                missing.update(name for name in also_required if name not in fields)
+            match = closest_key(key, known)
+            odd = _odd_character(key)  # `title` with a no-break space looks like `title`
+            if match is not None and match in missing and match not in claimed:
+                claimed = {*claimed, match}
+                of = "" if where == "front matter" else f" of the {where}"
+                self.report.error(
+                    line + self.offset,
+                    "frontmatter.required",
+                    f"`{key}` is not a field{of}; did you mean the required `{match}`?{odd}",
+                )
+                continue
+            hint = f" (did you mean `{match}`?)" if match is not None else ""
+            hint += odd
             extra = (
                 "; declare it under `custom_fields` in the plugin's configuration if it is intended"
                 if where == "front matter"
@@ -363,8 +460,9 @@ class _Checker:
             self.report.warning(
                 line + self.offset,
                 "frontmatter.unknown-key",
-                f"unknown key `{key}` in the {where}{hint or ''}{extra}",
+                f"unknown key `{key}` in the {where}{hint}{extra}",
             )
+        return claimed
 
     # Compound fields ----------------------------------------------------
 
@@ -407,15 +505,17 @@ class _Checker:
                 )
                 ok = False
                 continue
-            self.unknown_keys(f"`{where}` mapping", item, FACTOR_FIELDS)
             fields = item.value
+            claimed = self.unknown_keys(f"`{where}` mapping", item, FACTOR_FIELDS)
             category = description = None
             if "category" not in fields:
-                self.err(item, "frontmatter.required", f"`{where}` has no `category`; use one of {one_of(slugs)}")
+                if "category" not in claimed:
+                    self.err(item, "frontmatter.required", f"`{where}` has no `category`; use one of {one_of(slugs)}")
             else:
                 category = self.enum_category(f"{where}.category", fields["category"], slugs)
             if "description" not in fields:
-                self.err(item, "frontmatter.required", f"`{where}` has no `description`: say how this factor contributed")
+                if "description" not in claimed:
+                    self.err(item, "frontmatter.required", f"`{where}` has no `description`: say how this factor contributed")
             else:
                 description = self.string(
                     f"{where}.description", fields["description"], FACTOR_FIELDS["description"].max_length
@@ -458,14 +558,16 @@ class _Checker:
                 self.err(item, "frontmatter.type", f"`{where}` must be a mapping with `title`, `owner`, `due` and `status`")
                 ok = False
                 continue
-            self.unknown_keys(f"`{where}` mapping", item, ACTION_ITEM_FIELDS)
             fields = item.value
+            claimed = self.unknown_keys(f"`{where}` mapping", item, ACTION_ITEM_FIELDS)
             values: dict[str, Any] = {}
             item_ok = True
             for spec in ACTION_ITEM_FIELDS.values():
                 child = fields.get(spec.name)
                 if child is None:
-                    if spec.required:
+                    if spec.name in claimed:
+                        item_ok = False  # reported on the misspelled key's line
+                    elif spec.required:
                         self.err(item, "frontmatter.required", f"`{where}` has no `{spec.name}`: {spec.description[0].lower()}{spec.description[1:]}")
                         item_ok = False
                     continue
@@ -515,7 +617,7 @@ class _Checker:
         return tuple(result) if ok else None
 
     def related(self, node: Y, own_id: str | None, out: list[tuple[str, int]]) -> tuple[str, ...] | None:
-        items = self.items("related", node, required=False, example="related: [PM-2024-003]")
+        items = self.items("related", node, required=False, example="related: [PM-2024-003]", own="text")
         if items is None:
             return None
         ids: list[str] = []
@@ -549,12 +651,19 @@ def check_front_matter(
 ) -> FrontMatter:
     """Validate the front-matter mapping `root`; `offset` maps YAML lines to file lines."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    c = _Checker(report, settings, offset, now)
+    document = root if isinstance(root, Document) else None
+    c = _Checker(report, settings, offset, now, document.source if document is not None else "")
     result = FrontMatter()
     assert root.kind == "map" and root.key_lines is not None
     fields: dict[str, Y] = root.value
     result.lines = {key: line + offset for key, line in root.key_lines.items()}
-    c.unknown_keys("front matter", root, FIELDS, settings.custom_fields)
+    if document is not None and document.comments:
+        _report_cut_comments(c, document.comments)
+    status = fields.get("status")
+    published = status is not None and status.text.strip() == "published"
+    # `reviewers` is required when published: `reviewer:` is then its typo, not an extra key.
+    also_required = ("reviewers",) if published else ()
+    claimed = c.unknown_keys("front matter", root, FIELDS, settings.custom_fields, also_required)
     first_line = 1  # a missing field has no line of its own: point at the opening `---`
 
     for name in settings.custom_fields:
@@ -565,7 +674,7 @@ def check_front_matter(
 
     def need(name: str) -> Y | None:
         node = fields.get(name)
-        if node is None:
+        if node is None and name not in claimed:  # a claimed one is reported on its typo's line
             spec = FIELDS[name]
             c.err(
                 first_line,
@@ -633,7 +742,7 @@ def check_front_matter(
         )
     else:
         values["reviewers"] = ()
-        if values.get("status") == "published":
+        if values.get("status") == "published" and "reviewers" not in claimed:
             c.err(
                 fields["status"],
                 "frontmatter.reviewers",
@@ -661,6 +770,54 @@ def check_front_matter(
         c.related(node, values.get("id"), result.related_lines) if node is not None else ()
     )
     return result
+
+
+def _report_cut_comments(c: _Checker, comments: tuple[tuple[int, str, str, str], ...]) -> None:
+    """Warn about values a YAML comment cut short: `title: Checkout latency #2 after push`
+    is `Checkout latency`, silently, unless the author hears about it."""
+    for line, label, value, comment in comments:
+        shown = f"`{_clip(value)}`" if value else "empty"
+        c.report.warning(
+            line + c.offset,
+            "frontmatter.comment",
+            f"` {_clip(comment)}` starts a YAML comment, so `{label}` is {shown}; "
+            "put the value in quotes if the `#` belongs to it",
+        )
+
+
+def _odd_character(text: str) -> str:
+    """` (it contains U+00A0 NO-BREAK SPACE: type a plain space)` for a key, or ''."""
+    match = None if text.isascii() else LOOKALIKES.search(text)
+    if match is None:
+        return ""
+    return f" (it contains {char_name(match.group())}: {lookalike_fix(match.group())})"
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    """`text`, or its start and `...` when it is longer than `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def _own_list(name: str, text: str, *, slug: bool) -> str | None:
+    """`tags: [connection-pool, config]` for `tags: connection-pool, config`: a single value
+    written as the list the author meant, its commas separating the entries."""
+    entries = [part.strip() for part in text.split(",")]
+    if slug:
+        entries = [re.sub(r"[^a-z0-9]+", "-", part.casefold()).strip("-") for part in entries]
+    entries = [part for part in entries if part]
+    if not entries:
+        return None
+    return f"{name}: [{', '.join(_flow_entry(part) for part in entries)}]"
+
+
+_PLAIN_FLOW_ENTRY = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/()+-]*")
+
+
+def _flow_entry(text: str) -> str:
+    """An entry of a `[a, b]` list as YAML reads it back: plain when it can be, else quoted."""
+    if _PLAIN_FLOW_ENTRY.fullmatch(text) and not text.endswith(" "):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _own_id(c: _Checker, node: Y) -> str | None:

@@ -21,6 +21,9 @@ _C1 = re.compile("[\x80-\x9f]")
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_LINE = re.compile(_FENCE.pattern, re.MULTILINE)  # the same, at any line of a text
+# YAML's end-of-document marker, which does not close front matter; a Markdown heading.
+_DOTS_LINE = re.compile(r"^\.\.\.[ \t]*$", re.MULTILINE)
+_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,9 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        wide = _wide_encoding(data)
+        if wide:
+            raise _wide_error(wide) from None
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(
             line,
@@ -64,6 +70,9 @@ def decode(data: bytes) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
+        wide = _wide_encoding(data)
+        if wide:  # UTF-16 without a byte-order mark: every other byte of ASCII text is 0
+            raise _wide_error(wide)
         raise SourceError(
             text[: text.index("\x00")].count("\n") + 1,
             "file.encoding",
@@ -85,6 +94,28 @@ def decode(data: bytes) -> str:
             f"remove it{_control_hint(text[position])}",
         )
     return text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """`UTF-16` or `UTF-32` when the bytes are that (by byte-order mark, or by the zero bytes
+    of ASCII text in UTF-16), else None. Read only for a file that is not valid UTF-8 text."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    odd, even = data[1:200:2], data[0:200:2]
+    if len(odd) >= 4 and max(odd.count(0), even.count(0)) * 4 >= len(odd) * 3:
+        return "UTF-16"  # three quarters of the odd (or even) bytes are zero: ASCII in UTF-16
+    return None
+
+
+def _wide_error(encoding: str) -> SourceError:
+    return SourceError(
+        1,
+        "file.encoding",
+        f"the file is saved as {encoding}; save it as UTF-8 (your editor's \"Save with encoding\" "
+        "or \"Encoding\" menu)",
+    )
 
 
 def _control_hint(char: str) -> str:
@@ -111,6 +142,16 @@ def split(path: str, text: str) -> SourceDoc:
         )
     first_end = text.find("\n")
     if not _FENCE.match(text if first_end == -1 else text[:first_end]):
+        opening = _FENCE_LINE.search(text)
+        if opening is not None and not text[: opening.start()].strip():
+            # Blank lines above the `---`: YAML front matter is recognised only on line 1.
+            blank = text.count("\n", 0, opening.start())
+            raise SourceError(
+                1,
+                "frontmatter.missing",
+                f"the front matter's opening `---` is on line {blank + 1}; it must be on line 1: "
+                f"remove the {'blank line' if blank == 1 else f'{blank} blank lines'} above it",
+            )
         raise SourceError(
             1,
             "frontmatter.missing",
@@ -127,8 +168,24 @@ def split(path: str, text: str) -> SourceDoc:
             front_matter = text[first_end + 1 : position]
             return SourceDoc(path, front_matter, 2, text[closing.end() + 1 :], index + 2)
         position = text.find("\n---", position + 1)
+    # Not closed: say what the author most likely meant (only on this failure path).
+    heading = _HEADING_LINE.search(text, first_end) if first_end != -1 else None
+    dots = None
+    if first_end != -1:  # YAML's end-of-document marker, above the body's first heading
+        dots = _DOTS_LINE.search(text, first_end, heading.start() if heading else len(text))
+    if dots is not None:
+        line = text.count("\n", 0, dots.start()) + 1
+        raise SourceError(
+            line,
+            "frontmatter.unclosed",
+            f"the front matter opened on line 1 is closed with `...` on line {line}: use `---`",
+        )
+    where = ""
+    if heading is not None:
+        heading_line = text.count("\n", 0, heading.start()) + 1
+        where = f", before line {heading_line} (`{heading.group().strip()[:60]}`) where the body starts"
     raise SourceError(
         1,
         "frontmatter.unclosed",
-        "the front matter opened on line 1 is never closed: add a `---` line after the last field",
+        f"the front matter opened on line 1 is never closed: add a `---` line after the last field{where}",
     )

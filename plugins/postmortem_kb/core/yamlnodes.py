@@ -18,6 +18,7 @@ scalar text as written, because YAML's implicit typing (`yes` as a boolean,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +95,20 @@ class Y:
         if self.kind == "map":
             return {key: item.plain() for key, item in self.value.items()}
         return self.value
+
+
+@dataclass(slots=True)
+class Document(Y):
+    """The front matter's root mapping, as `load` returns it, with its text.
+
+    Kept on the root only (one object a file, none a value): `source` is the
+    YAML text, for messages that show a column; `comments` are the plain
+    values a YAML comment cut short, as (line, label, value, comment), the
+    comment starting right after its `#` (`title: Checkout #2 after push`).
+    """
+
+    source: str = ""
+    comments: tuple[tuple[int, str, str, str], ...] = ()
 
 
 class YamlError(Exception):
@@ -179,30 +194,298 @@ def load(text: str) -> Y | None:
 
     loader = _Loader(text)
     try:
-        return _build(loader)
+        root = _build(loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        problem = exc.problem or str(exc)
-        context = f" ({exc.context})" if exc.context else ""
-        if (
-            exc.context
-            and exc.context_mark is not None
-            and exc.context_mark.line + 1 < line
-            and ("flow" in exc.context or "quoted" in exc.context)
-        ):
-            # libyaml notices an unclosed `[`, `{` or quote only lines later: point at where it opened.
-            line = exc.context_mark.line + 1
-            context = f" ({exc.context} that starts on this line and is never closed properly)"
-        hint = ""
-        lines = text.splitlines()
-        if 0 < line <= len(lines) and "\t" in lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]:
-            hint = "; this line is indented with a tab: YAML allows only spaces for indentation"
-        raise YamlError(line, f"invalid YAML: {problem}{context}{hint}") from None
+        line, message = _syntax_error(text, exc)
+        raise YamlError(line, message) from None
     except yaml.YAMLError as exc:
         raise YamlError(1, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
+    if root is None or root.kind != "map":
+        return root
+    # A comment is looked for only when a `#` follows a space and precedes a non-space
+    # somewhere in the text (one C search; most front matters have no `#` at all).
+    comments = _cut_comments(text) if "#" in text and _COMMENT_GATE.search(text) else ()
+    return Document(root.kind, root.value, root.line, None, False, root.key_lines, root.size, text, comments)
+
+
+# A `#` after a space, followed by a character other than a space or another `#`:
+# `#2`, `#incident`. `# like this` and `## section` are comments written as comments.
+_COMMENT_GATE = re.compile(r"[ \t]#[^\s#]")
+_COMMENT_AFTER = re.compile(r"[ \t]+(#[^\s#].*)")
+
+
+def _cut_comments(text: str) -> tuple[tuple[int, str, str, str], ...]:
+    """The plain values followed on their line by a comment that starts right after its `#`.
+
+    A second pass over the events, run only for texts that hold such a `#`: the
+    first one (`_build`) stays as fast as it was. Each value is named as the
+    validator names it (`action_items[1].title`, `tags[2]`).
+    """
+    lines = text.splitlines()  # as libyaml counts lines (U+2028 is a break too)
+    found: list[tuple[int, str, str, str]] = []
+    # One frame an open collection: [is_mapping, next_is_key, key or item count, label].
+    stack: list[list[Any]] = []
+    loader = _Loader(text)
+    try:
+        while True:
+            event = loader.get_event()
+            if event is None:
+                break
+            kind_of_event = event.__class__
+            if kind_of_event is MappingEndEvent or kind_of_event is SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind_of_event not in (ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent):
+                continue
+            is_key = False
+            label = ""
+            if stack:
+                frame = stack[-1]
+                if frame[0]:
+                    is_key = frame[1]
+                    if is_key:
+                        frame[2] = event.value if kind_of_event is ScalarEvent else "?"
+                    else:
+                        label = f"{frame[3]}.{frame[2]}" if frame[3] else str(frame[2])
+                    frame[1] = not is_key
+                else:
+                    frame[2] += 1
+                    label = f"{frame[3]}[{frame[2]}]"
+            if kind_of_event is MappingStartEvent:
+                stack.append([True, True, "", label])
+            elif kind_of_event is SequenceStartEvent:
+                stack.append([False, False, 0, label])
+            elif kind_of_event is ScalarEvent and not is_key and not event.style:  # plain: '' (C) or None
+                end = event.end_mark
+                if end is None or end.line >= len(lines):
+                    continue
+                match = _COMMENT_AFTER.match(lines[end.line], end.column)
+                if match:
+                    found.append((end.line + 1, label, event.value, match.group(1).rstrip()))
+    except yaml.YAMLError:  # pragma: no cover - the text loaded once already
+        return ()
+    finally:
+        loader.dispose()
+    return tuple(found)
+
+
+# Characters that look like a space, a hyphen or nothing at all: Unicode spaces, dashes,
+# the minus sign, zero-width and other format characters. The direction controls have a
+# message of their own (frontmatter.bidi), and the C0/C1 controls are refused on reading.
+LOOKALIKES = re.compile(
+    "[\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u180e\u2000-\u2015\u2028\u2029\u202f"
+    "\u205f-\u2064\u206a-\u206f\u2212\u3000\u3164\ufe58\ufe63\uff0d\ufeff\uffa0]"
+)
+
+
+def char_name(char: str) -> str:
+    """`U+00A0 NO-BREAK SPACE`."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+
+
+def lookalike_fix(char: str) -> str:
+    """What to type instead of a character that only looks like ASCII."""
+    if char in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d":
+        return "type a plain `-`" if char != "\u00ad" else "remove it"
+    if unicodedata.category(char) == "Zs" or char in "\u115f\u1160\u3164\uffa0":
+        return "type a plain space"
+    return "remove it"
+
+
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The line and the message of a YAML syntax error: libyaml's words, the line the
+    problem is really on, and, for the mistakes authors make most, what to write instead."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    problem = exc.problem or str(exc)
+    context = f" ({exc.context})" if exc.context else ""
+    if (
+        exc.context
+        and exc.context_mark is not None
+        and exc.context_mark.line + 1 < line
+        and ("flow" in exc.context or "quoted" in exc.context)
+    ):
+        # libyaml notices an unclosed `[`, `{` or quote only lines later: point at where it opened.
+        line = exc.context_mark.line + 1
+        context = f" ({exc.context} that starts on this line and is never closed properly)"
+    elif (
+        problem == "could not find expected ':'"
+        and exc.context_mark is not None
+        and exc.context_mark.line + 1 < line
+    ):
+        # A line that is not `key: value` is noticed at the next line; the text that should
+        # have been a key starts where the context mark is (`severity:\u00a0SEV2`, `-item`).
+        line = exc.context_mark.line + 1
+    lines = text.splitlines()  # as libyaml counts lines (U+2028 is a break too)
+    body = _body_read_as_yaml(lines, line)
+    if body is not None:
+        heading_line, heading = body
+        return heading_line, (
+            f"invalid YAML: {problem} (further down): the front matter has no closing `---` before "
+            f"the Markdown body, so the body, from this line (`{heading}`), is read as YAML; "
+            "add a `---` line before this heading"
+        )
+    hints = _line_hints(lines, line, problem, exc)
+    if not hints and line > 1 and _lookalike_hint(lines[line - 2]):
+        # The odd character is on the line above: libyaml only noticed it here.
+        line -= 1
+        hints = _line_hints(lines, line, problem, exc)
+    hint = "".join(f"; {h}" for h in hints)
+    return line, f"invalid YAML: {problem}{context}{hint}"
+
+
+_HEADING = re.compile(r"#{1,6}[ \t]+\S")
+_KEY_LINE = re.compile(r"[ \t]*(?:-[ \t]+)?[^\s:#][^:#]*:(?:[ \t]|$)")
+
+
+def _body_read_as_yaml(lines: list[str], line: int) -> tuple[int, str] | None:
+    """(line, heading) of the first Markdown heading above an error, when the front matter
+    runs on into the body: its closing `---` is missing and a `---` further down (a thematic
+    break) closed it instead. Headings are YAML comments, so only the prose errs."""
+    if not 0 < line <= len(lines) or _KEY_LINE.match(lines[line - 1]):
+        return None  # the error is on a `key: value` line: a front-matter mistake
+    for index in range(line - 1):
+        # A heading as Markdown writes it, a blank line around it (a YAML comment is rarely so).
+        if (
+            _HEADING.match(lines[index])
+            and (index == 0 or not lines[index - 1].strip())
+            and (index + 1 == len(lines) or not lines[index + 1].strip())
+        ):
+            return index + 1, lines[index].strip()[:60]
+    return None
+
+
+def _lookalike_hint(text: str) -> str:
+    """`this line contains U+00A0 NO-BREAK SPACE at column 10: type a plain space`, or ''."""
+    match = LOOKALIKES.search(text) if not text.isascii() else None
+    if match is None:
+        return ""
+    char = match.group()
+    return f"this line contains {char_name(char)} at column {match.start() + 1}: {lookalike_fix(char)}"
+
+
+_VALUE_LINE = re.compile(r"([ \t]*(?:-[ \t]+)?)([^\s:#'\"\[\]{}][^:#]*?):[ \t]+(\S.*?)[ \t]*$")
+_NO_SPACE = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*):([^\s:/].*?)[ \t]*$")
+_DASH_ITEM = re.compile(r"([ \t]*)-([^\s\-].*?)[ \t]*$")
+
+
+def _quoted(value: str) -> str:
+    """`value` as a YAML double-quoted string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _single_quoted(value: str) -> str:
+    """`value` as a YAML single-quoted string."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _line_hints(lines: list[str], line: int, problem: str, exc: yaml.MarkedYAMLError) -> list[str]:
+    """What to write instead, for the common mistakes on the line of a syntax error."""
+    if not 0 < line <= len(lines):
+        return []
+    source = lines[line - 1]
+    hints: list[str] = []
+    lookalike = _lookalike_hint(source)
+    if lookalike:
+        hints.append(lookalike)
+    indent = source[: len(source) - len(source.lstrip())]
+    if "\t" in indent:
+        hints.append("this line is indented with a tab: YAML allows only spaces for indentation")
+    entry = _VALUE_LINE.match(source)
+    if entry is not None:
+        lead, key, value = entry.groups()
+        item = "- " if lead.strip() else ""  # an entry of a list of mappings: `- title: ...`
+
+        def written(quoted: str) -> str:
+            shown = f"{item}{key}: {quoted}"
+            return f"`` {shown} ``" if "`" in shown else f"`{shown}`"  # backticks quote backticks
+
+        start = value[0]
+        if start in "[{" and _text_after_flow(value):
+            kind = "a list" if start == "[" else "a mapping"
+            hints.append(
+                f"a value that starts with `{start}` is read as {kind}: if the `{start}` is part of "
+                f"the text, put the whole value in quotes, {written(_quoted(value))}"
+            )
+        elif start in "'\"" and _closes_early(value, start):
+            inner = value[1:-1] if len(value) > 1 and value.endswith(start) else value[1:]
+            if start == "'":
+                inner = inner.replace("''", "'")
+                hints.append(
+                    "a `'` inside a value in single quotes ends it: write it twice, "
+                    f"{written(_single_quoted(inner))}, or put the value in double quotes, "
+                    f"{written(_quoted(inner))}"
+                )
+            else:
+                inner = inner.replace('\\"', '"')
+                hints.append(
+                    'a `"` inside a value in double quotes ends it: write it as `\\"`, '
+                    f"{written(_quoted(inner))}, or put the value in single quotes, "
+                    f"{written(_single_quoted(inner))}"
+                )
+        elif problem.startswith("mapping values are not allowed") and ": " in value:
+            hints.append(f"a value that contains `: ` must be in quotes: {written(_quoted(value))}")
+        elif start in "*&" and ("alias" in str(exc.context) or "anchor" in str(exc.context)):
+            what = "an alias (`*name`)" if start == "*" else "an anchor (`&name`)"
+            hints.append(
+                f"a value that starts with `{start}` is read as {what}: put the value in quotes, "
+                f"{written(_quoted(value))}"
+            )
+        elif problem.startswith("found character that cannot start any token") and start in "@`%":
+            what = {"@": "`@`", "`": "a backtick (`` ` ``)", "%": "`%`"}[start]
+            hints.append(
+                f"YAML reserves {what} at the start of a value: put the value in quotes, "
+                f"{written(_quoted(value))}"
+            )
+    if problem == "could not find expected ':'":
+        dash = _DASH_ITEM.match(source)
+        no_space = _NO_SPACE.match(source)
+        if dash is not None:
+            hints.append(f"a list entry needs a space after its `-`: `{dash.group(1)}- {dash.group(2)}`")
+        elif no_space is not None and not lookalike:
+            hints.append(
+                f"put a space after the `:` of a key: `{no_space.group(1)}: {no_space.group(2)}`"
+            )
+        elif not lookalike:
+            hints.append(
+                "each line of the front matter is a `key: value` (a space after the colon), "
+                "a `- ` list entry, or the continuation of the value above it"
+            )
+    return hints
+
+
+def _text_after_flow(value: str) -> bool:
+    """Whether a value starting with `[` or `{` is text rather than a list or mapping: its
+    brackets are never closed (`[unclosed`), or words follow them (`[SEV2] Checkout`)."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                rest = value[index + 1 :].lstrip()
+                return bool(rest) and rest[0] not in "]},#"
+    return True
+
+
+def _closes_early(value: str, quote: str) -> bool:
+    """Whether a quoted value closes before its end: text follows its closing quote."""
+    index = 1
+    while index < len(value):
+        if value[index] == quote:
+            if quote == "'" and value[index + 1 : index + 2] == "'":
+                index += 2  # `''` is a quote inside single quotes
+                continue
+            rest = value[index + 1 :].strip()
+            return bool(rest) and not rest.startswith("#")
+        if quote == '"' and value[index] == "\\":
+            index += 1
+        index += 1
+    return True  # never closed: a quote in the text, or one missing at the end
 
 
 _STR_TAG = _TAG + "str"
@@ -334,7 +617,11 @@ def _build(loader: Any) -> Y | None:
         elif kind_of_event is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
-                raise YamlError(line, f"unknown alias `*{event.anchor}`")
+                raise YamlError(
+                    line,
+                    f"unknown alias `*{event.anchor}`; a value starting with `*` is a YAML alias: "
+                    "if the `*` is part of the text, put the value in quotes",
+                )
             total += target.size
             if total > MAX_VALUES:
                 raise YamlError(
