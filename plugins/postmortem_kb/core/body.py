@@ -3,11 +3,17 @@
 Sections are the `##` headings outside fenced code; the timeline is read from
 list items and table rows of the `## Timeline` section, each starting with a
 timestamp and optionally a kind marker such as `[decision]`.
+
+What an author writes nearly right (`## Impacts`, `### Timeline`, a setext
+heading, `**What went well**`, `9:19am`, `09:12 CET`) is reported at its own
+line with what to write; that search runs only when something is missing or a
+stamp is followed by something else than ` [`, so a clean body never pays for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +21,13 @@ from dataclasses import dataclass
 from .findings import Reporter
 from .frontmatter import BIDI_CONTROLS, in_utc_range, suggest
 from .model import Section, TimelineEntry, normalise_heading
-from .schema import LESSONS_SUBSECTIONS, MIN_TIMELINE_ENTRIES, REQUIRED_SECTIONS, TIMELINE_KINDS
+from .schema import (
+    LESSONS_SUBSECTIONS,
+    MIN_TIMELINE_ENTRIES,
+    OPTIONAL_SECTIONS,
+    REQUIRED_SECTIONS,
+    TIMELINE_KINDS,
+)
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE_OPEN = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
@@ -41,9 +53,39 @@ _ENTRY = re.compile(
     re.DOTALL,
 )
 
+# Zone abbreviations an author may write after a time, with their offset (None: ambiguous,
+# `IST` is India, Ireland or Israel; `CST` the US or China). A zone name is never read as a
+# zone: the time would be taken in `started_at`'s offset, so it is reported instead.
+_ZONES: dict[str, str | None] = {
+    "GMT": "+00:00", "BST": "+01:00", "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00",
+    "EEST": "+03:00", "WET": "+00:00", "WEST": "+01:00", "IST": None, "PST": "-08:00",
+    "PDT": "-07:00", "MST": "-07:00", "MDT": "-06:00", "CST": None, "CDT": "-05:00",
+    "EST": "-05:00", "EDT": "-04:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00",
+    "AEST": "+10:00", "AEDT": "+11:00", "ACST": "+09:30", "AWST": "+08:00", "JST": "+09:00",
+    "KST": "+09:00", "SGT": "+08:00", "HKT": "+08:00", "NZST": "+12:00", "NZDT": "+13:00",
+    "MSK": "+03:00",
+}
+# What may follow a timestamp's time and would be silently dropped or misread: am/pm, a zone
+# name (`CET`, `UTC+2`, `UTC` itself when `started_at` is not in UTC), an offset on a time
+# without a date. Matched only at the end of the time, and only when ` [` does not follow it.
+# The failure-path patterns are kept as text and compiled on first use (`re`'s cache): a
+# process that never meets a near miss does not pay for compiling them.
+_SUFFIX = (
+    r"(?:\.\d+)?(?:"
+    r"(?P<ampm>[ \t]?[aApP]\.?[mM]\.?)(?![A-Za-z0-9])"
+    r"|[ \t]*\(?(?P<zone>(?:UTC|GMT)[ \t]?[+-][0-9]{1,2}(?::?[0-9]{2})?|"
+    + "|".join(sorted(_ZONES, key=len, reverse=True))
+    + r"|UTC)\)?(?![\w+-])"
+    # `+0100` only glued to the time: `09:12 +1500 errors` is a count.
+    r"|(?P<offset>Z|\+[0-9]{2}:?[0-9]{2}|[ \t]\+[0-9]{2}:[0-9]{2}|-[0-9]{2}:?[0-9]{2})(?![\w:])"
+    r")"
+)
+_DAY = dt.timedelta(days=1)
+
 
 _REQUIRED_KEYS = tuple((title, normalise_heading(title)) for title in REQUIRED_SECTIONS)
 _LESSONS_KEYS = tuple((title, normalise_heading(title)) for title in LESSONS_SUBSECTIONS)
+_LESSONS_KEYSET = frozenset(key for _, key in _LESSONS_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +180,7 @@ def parse_body(
     body_line: int,
     report: Reporter,
     started_at: dt.datetime | None,
+    resolved_at: dt.datetime | None = None,
 ) -> ParsedBody:
     # One search of the whole body; the per-line loop only when there is something to report.
     bidi_anywhere = not body.isascii() and BIDI_CONTROLS.search(body)
@@ -164,9 +207,35 @@ def parse_body(
             continue
         by_key[section.key] = section
 
+    # Near misses (`## Impacts`, `### Timeline`, `**What went well**`) are looked for only when
+    # something is missing: a clean body never pays for them.
+    lessons = by_key.get("lessons learned")
+    lessons_misses: dict[str, tuple[int, str, bool]] = {}
+    if lessons is not None:
+        last_line = lessons.line + lessons.text.count("\n") + 1
+        sub_keys = {s.key for s in sections if s.level == 3 and lessons.line < s.line <= last_line}
+        absent = [] if sub_keys.issuperset(_LESSONS_KEYSET) else [(t, k) for t, k in _LESSONS_KEYS if k not in sub_keys]
+        if absent:
+            lessons_misses = _lessons_near_misses(lessons, last_line, sections, absent)
+        for title, key in absent:
+            miss = lessons_misses.get(key)
+            report.warning(
+                miss[0] if miss else lessons.line,
+                "section.lessons-subsection",
+                miss[1] if miss else f"`## Lessons Learned` has no `### {title}` subsection; add it",
+            )
+
+    misses: dict[str, tuple[int, str]] | None = None
     for title, key in _REQUIRED_KEYS:
         section = by_key.get(key)
         if section is None:
+            if misses is None:
+                wanted = [(t, k) for t, k in _REQUIRED_KEYS if k not in by_key]
+                misses = _section_near_misses(body, body_line, sections, wanted)
+            miss = misses.get(key)
+            if miss is not None:
+                report.error(miss[0], "section.missing", miss[1])
+                continue
             present = ", ".join(f"`## {s.title}`" for s in top) or "none"
             report.error(
                 body_line,
@@ -175,32 +244,143 @@ def parse_body(
                 "required: " + ", ".join(f"`## {t}`" for t in REQUIRED_SECTIONS),
             )
         elif not _has_content(section.text):
+            promoted = [m for m in lessons_misses.values() if m[2]] if key == "lessons learned" else []
             report.error(
                 section.line,
                 "section.empty",
-                f"section `## {section.title}` is empty; write what belongs in it",
+                f"section `## {section.title}` is empty; write what belongs in it"
+                if not promoted
+                else f"section `## {section.title}` is empty: its subsections are `##` headings, which end it "
+                f"(line {promoted[0][0]}); make them `###` headings",
             )
-
-    lessons = by_key.get("lessons learned")
-    if lessons is not None:
-        sub_keys = {
-            s.key
-            for s in sections
-            if s.level == 3 and lessons.line < s.line <= lessons.line + lessons.text.count("\n") + 1
-        }
-        for title, key in _LESSONS_KEYS:
-            if key not in sub_keys:
-                report.warning(
-                    lessons.line,
-                    "section.lessons-subsection",
-                    f"`## Lessons Learned` has no `### {title}` subsection; add it",
-                )
 
     timeline: tuple[TimelineEntry, ...] = ()
     section = by_key.get("timeline")
     if section is not None and _has_content(section.text):
-        timeline = parse_timeline(section, report, started_at)
+        timeline = parse_timeline(section, report, started_at, resolved_at)
     return ParsedBody(tuple(sections), timeline)
+
+
+_NUMBERING = r"^(?:\d{1,3}(?:\.\d{1,3})*|[ivxIVX]{1,5}|[A-Za-z])[.)]?[ \t]+(?=\S)"
+_SETEXT_RULE = r"^ {0,3}(=+|-+)[ \t]*$"
+_KNOWN_KEYS = frozenset(normalise_heading(t) for t in (*REQUIRED_SECTIONS, *OPTIONAL_SECTIONS, *LESSONS_SUBSECTIONS))
+
+
+def _loose_key(title: str) -> str:
+    """A heading's key without what authors add around a title: emphasis, numbering, a
+    trailing colon or parenthesis (`**1. Impact:**`, `Timeline (UTC)` are `impact`, `timeline`)."""
+    text = title.strip().strip("*_`").strip()
+    text = re.sub(_NUMBERING, "", text)
+    text = re.sub(r"[ \t]*\([^()]*\)$", "", text).rstrip(" \t:.").strip("*_`").rstrip(" \t:.")
+    return normalise_heading(text)
+
+
+def _same_title(loose: str, key: str) -> bool:
+    return loose == key or loose == key + "s" or loose + "s" == key
+
+
+def _setext_headings(body: str, body_line: int) -> Iterator[tuple[int, int, str]]:
+    """(file line, level, title) of setext headings: a paragraph line underlined with `===` or `---`."""
+    lines = body.split("\n")
+    previous: tuple[int, str] | None = None
+    for index, line in iter_lines_outside_code(lines):
+        rule = re.match(_SETEXT_RULE, line) if line[:4].strip()[:1] in ("=", "-") else None
+        if rule and previous is not None and previous[0] == index - 1:
+            yield body_line + index - 1, 1 if rule.group(1)[0] == "=" else 2, previous[1].strip()
+            previous = None
+            continue
+        stripped = line.strip()
+        plain = stripped and not line.startswith(("    ", "\t")) and not stripped.startswith(("#", "|", ">", "<"))
+        previous = (index, stripped) if plain and not _LIST_ITEM.match(line) else None
+
+
+def _section_near_misses(
+    body: str, body_line: int, sections: list[Section], wanted: list[tuple[str, str]]
+) -> dict[str, tuple[int, str]]:
+    """For missing required sections, the heading the author probably meant: (line, message) by key."""
+    found: dict[str, tuple[int, str]] = {}
+    keys = [key for _, key in wanted]
+    titles = dict((key, title) for title, key in wanted)
+
+    def match(title: str, exact_key: str) -> str | None:
+        loose = _loose_key(title)
+        for key in keys:
+            if _same_title(loose, key):
+                return key
+        if exact_key in _KNOWN_KEYS or loose in _KNOWN_KEYS:
+            return None  # `## Detection` is a section of its own, not a typo of one
+        close = difflib.get_close_matches(loose, keys, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    for section in sections:
+        key = match(section.title, section.key)
+        if key is None or key in found:
+            continue
+        title = titles[key]
+        written = f"{'#' * section.level} {section.title}"
+        if section.level == 2:
+            message = f"the heading `{written}` does not match it; did you mean `## {title}`?"
+        else:
+            message = f"`{written}` is a level-{section.level} heading: use `## {title}`"
+        found[key] = (section.line, f"missing required section `## {title}`: {message}")
+    if len(found) < len(keys):
+        for line, level, title in _setext_headings(body, body_line):
+            key = match(title, normalise_heading(title))
+            if key is None or key in found:
+                continue
+            rule = "===" if level == 1 else "---"
+            found[key] = (
+                line,
+                f"missing required section `## {titles[key]}`: `{title}` underlined with `{rule}` is a "
+                f"setext heading: write `## {titles[key]}`",
+            )
+    return found
+
+
+# A line that stands for a subsection heading: in bold or italics, or ending with a colon.
+_EMPHASIS_LINE = r"(?m)^[ \t]{0,3}(?P<text>(?:\*\*|__|\*(?![ \t])|_)[^\n]{1,80}?|[^\n]{1,60}?:)[ \t]*$"
+
+
+def _lessons_near_misses(
+    lessons: Section, last_line: int, sections: list[Section], absent: list[tuple[str, str]]
+) -> dict[str, tuple[int, str, bool]]:
+    """For missing `### What went well`-style subsections, the line the author meant as one:
+    (line, message, is a level-2 heading) by key."""
+    found: dict[str, tuple[int, str, bool]] = {}
+    titles = dict((key, title) for title, key in absent)
+    parent: Section | None = None  # the latest heading above level 3
+    for section in sections:
+        if section.level < 3:
+            parent = section
+        loose = _loose_key(section.title)
+        if loose not in titles or loose in found:
+            continue
+        title = titles[loose]
+        written = f"{'#' * section.level} {section.title}"
+        inside = lessons.line < section.line <= last_line
+        if section.level == 3 and inside:
+            message = f"`{written}` is not `### {title}`: make it `### {title}`"
+        elif section.level == 3:
+            under = f", but under `{'#' * parent.level} {parent.title}` (line {parent.line})" if parent else ""
+            message = f"`{written}` is not under `## Lessons Learned`{under}: move it there"
+        elif section.level == 2:
+            message = (
+                f"`{written}` is a level-2 heading, which ends `## Lessons Learned`: make it `### {title}`"
+            )
+        else:
+            message = f"`{written}` is a level-{section.level} heading: make it `### {title}`"
+        found[loose] = (section.line, message, section.level == 2)
+    if len(found) < len(titles):
+        text = lessons.text
+        for line in re.finditer(_EMPHASIS_LINE, text):
+            loose = _loose_key(line.group("text"))
+            if loose in titles and loose not in found:
+                title = titles[loose]
+                number = lessons.line + 1 + text.count("\n", 0, line.start())
+                written = line.group("text").strip()
+                what = "bold text" if written[:1] in "*_" else "a line of text"
+                found[loose] = (number, f"`{written}` is {what}, not a heading: make it `### {title}`", False)
+    return found
 
 
 def _has_content(text: str) -> bool:
@@ -271,18 +451,116 @@ def _clock(text: str) -> dt.time | None:
     return clock
 
 
+def _offset_text(offset: dt.timedelta | None) -> str:
+    """`Z`, `+01:00`, `-05:30`: an offset as a timestamp writes it."""
+    if not offset:
+        return "Z"
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(offset) // dt.timedelta(minutes=1)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _written_offset(text: str) -> str | None:
+    """`+2`, `-0530`, `+05:30` (after `UTC`, or an offset) as `+02:00`; None when impossible."""
+    text = text.replace(" ", "").replace("\t", "")
+    sign, digits = text[0], text[1:].replace(":", "")
+    if len(digits) <= 2:
+        digits = digits.zfill(2) + "00"
+    hours, minutes = int(digits[:-2]), int(digits[-2:])
+    if hours > 23 or minutes > 59:
+        return None
+    return f"{sign}{hours:02d}:{minutes:02d}"
+
+
+def _suffix_problem(
+    text: str, end: int, clock: dt.time, time_text: str, date_text: str | None, day: dt.date, zone: str
+) -> str | None:
+    """The message for an am/pm, a zone name or an offset right after a timestamp's time
+    (`end`), which the stamp grammar would otherwise leave to the description; None if none.
+
+    `day` is the entry's date, `zone` the offset of `started_at` as written (`Z`, `+01:00`),
+    or "" when `started_at` itself is unknown.
+    """
+    suffix = re.compile(_SUFFIX)
+    found = suffix.match(text, end)
+    if found is None and text[end : end + 1] in ("*", "`", "_"):
+        # `**09:12** CET`: after the bold or code around the time.
+        after = end + 1 + (text[end + 1 : end + 2] in ("*", "_"))
+        found = suffix.match(text, after)
+    if found is None:
+        return None
+    written = text[: found.end()].replace("*", "").replace("`", "").replace("__", "").strip(" \t")
+    seconds = f":{clock.second:02d}" if time_text.count(":") == 2 else ""
+    ampm, name, offset = found.group("ampm", "zone", "offset")
+    if ampm is not None:
+        if clock.hour > 12:
+            # `14:05 PM confirms`: a product manager, not a 12-hour clock.
+            if ampm[:1] in " \t" and ampm.strip().isupper():
+                return None
+            hour = clock.hour
+        else:
+            hour = clock.hour % 12 + (12 if ampm.strip()[:1] in "pP" else 0)
+        fixed = f"{date_text + ' ' if date_text else ''}{hour:02d}:{clock.minute:02d}{seconds}"
+        return f"`{written}`: timeline times are 24-hour `HH:MM`: write `{fixed}`"
+    hhmm = f"{clock:%H:%M}{seconds}"
+    if name is not None:
+        if name == "UTC":
+            if zone in ("", "Z"):
+                return None  # `09:12 UTC` with `started_at` in UTC: what it says is what it means
+            if not date_text:
+                return (
+                    f"`{written}`: a time without a date is in the zone of `started_at` (`{zone}`), not in UTC; "
+                    f"write the time in that zone, or the date and `Z`: `{day} {hhmm}Z`"
+                )
+            wanted = "Z"
+        elif name[:3] in ("UTC", "GMT") and len(name) > 3:
+            wanted = _written_offset(name[3:].strip()) or "+HH:MM"
+        else:
+            wanted = _ZONES.get(name) or "+HH:MM"
+        which = " (with that zone's UTC offset)" if wanted == "+HH:MM" else ""
+        if date_text:
+            return f"`{written}`: a zone name is not read; write the offset: `{date_text} {hhmm}{wanted}`{which}"
+        where = f" (`{zone}`)" if zone else ""
+        return (
+            f"`{written}`: a zone name is not read; a time without a date is in the zone of "
+            f"`started_at`{where}; for another zone, write the date and the offset: `{day} {hhmm}{wanted}`{which}"
+        )
+    if offset is None or date_text:
+        return None
+    offset = offset.strip()
+    if offset[0] == "-":
+        later = _clock(offset[1:3] + ":" + offset[-2:])
+        if later is not None and later > clock:
+            return None  # `09:00-10:00`: a range, not an offset
+    wanted = "Z" if offset == "Z" else (_written_offset(offset) or "+HH:MM")
+    where = f" (`{zone or 'Z'}`)"
+    return (
+        f"`{written}`: an offset is allowed only on a full datetime; a time without a date is in the zone "
+        f"of `started_at`{where}; for another zone, write the date too: `{day} {hhmm}{wanted}`"
+    )
+
+
 def parse_timeline(
     section: Section,
     report: Reporter,
     started_at: dt.datetime | None,
+    resolved_at: dt.datetime | None = None,
 ) -> tuple[TimelineEntry, ...]:
     tz = started_at.tzinfo if started_at is not None else dt.timezone.utc
     current_date = started_at.astimezone(tz).date() if started_at is not None else dt.date(2000, 1, 1)
+    # `started_at` is not in UTC: a `UTC` after a time-only stamp would be misread.
+    utc_elsewhere = started_at is not None and bool(started_at.utcoffset())
     entries: list[TimelineEntry] = []
     previous: TimelineEntry | None = None
+    previous_time, previous_dated = "", None
+    # Lines meant as entries but reported on their own (a template placeholder, a 12-hour
+    # time): counted for `too-short`, which would only repeat their finding.
+    reported = 0
     for line, text, is_row in _candidates(section):
         match = _ENTRY.match(text)
         if not match:
+            if "{{" in text:
+                reported += 1  # `- {{ HH:MM }} ...`: the linter reports the placeholder on this line
             shown = text if len(text) <= 40 else text[:37] + "..."
             report.error(
                 line,
@@ -317,6 +595,16 @@ def parse_timeline(
                         continue
                     delta = dt.timedelta(hours=hours, minutes=minutes)
                     entry_tz = dt.timezone(delta if offset[0] == "+" else -delta)
+        # ` [kind]` right after the stamp is the usual case: only something else may be a suffix
+        # (or a `UTC` the stamp grammar took, when `started_at` is in another zone).
+        if not offset and (not rest.startswith(" [") or (utc_elsewhere and "UTC" in text[: match.start("rest")])):
+            end = match.end("tonly") if time_only else match.end("time")
+            zone = _offset_text(started_at.utcoffset()) if started_at is not None else ""
+            problem = _suffix_problem(text, end, clock, time_text, date_text, current_date, zone)
+            if problem is not None:
+                report.error(line, "timeline.malformed", problem)
+                reported += 1
+                continue
         at = dt.datetime.combine(current_date, clock, entry_tz)
         if not in_utc_range(at):
             report.error(line, "timeline.malformed", f"`{text[: match.start('rest')].strip('*`_ ')}` is out of range: "
@@ -335,28 +623,75 @@ def parse_timeline(
         description = rest.strip().lstrip("-–—:|").strip()
         stamp = text[: match.start("rest")].strip("*`_ ")
         entry = TimelineEntry(at, stamp, kind, description, line)
+        if date_text and started_at is not None:
+            # Only a dated entry moves the timeline to another day: the undated ones after it share it.
+            _check_range(report, entry, started_at, resolved_at)
         if previous is not None and at < previous.at:
-            next_day = "YYYY-MM-DD"
-            if started_at is not None and previous.at.date() < dt.date.max:
-                next_day = (previous.at.date() + dt.timedelta(days=1)).isoformat()
-            hint = (
-                f"; if it happened on a later day, write the date: `{next_day} {time_text}`"
-                if not date_text
-                else ""
-            )
             report.error(
                 line,
                 "timeline.order",
                 f"timeline entry `{stamp}` is earlier than the entry before it (`{previous.stamp}` on "
-                f"line {previous.line}); keep the timeline in chronological order{hint}",
+                f"line {previous.line}); keep the timeline in chronological order"
+                + ("" if date_text else _order_hint(previous, previous_time, previous_dated, len(entries) == 1,
+                                                     time_text, started_at, tz)),
             )
         entries.append(entry)
-        previous = entry
-    if len(entries) < MIN_TIMELINE_ENTRIES:
+        previous, previous_time, previous_dated = entry, time_text, date_text
+    if len(entries) + reported < MIN_TIMELINE_ENTRIES:
+        count = len(entries) + reported
         report.error(
             section.line,
             "timeline.too-short",
-            f"the timeline has {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}; a timeline needs at "
+            f"the timeline has {count} entr{'y' if count == 1 else 'ies'}; a timeline needs at "
             f"least {MIN_TIMELINE_ENTRIES}, each a list item starting with a time, like `- 09:12 [observation] ...`",
         )
     return tuple(entries)
+
+
+def _order_hint(
+    previous: TimelineEntry,
+    previous_time: str,
+    previous_dated: str | None,
+    previous_is_first: bool,
+    time_text: str,
+    started_at: dt.datetime | None,
+    tz: dt.tzinfo,
+) -> str:
+    """How to date an undated entry that is earlier than the one before it (across midnight)."""
+    day = previous.at.date()
+    if started_at is None or day == dt.date.max:
+        return f"; if it happened on a later day, write the date: `YYYY-MM-DD {time_text}`"
+    if (
+        previous_is_first
+        and not previous_dated
+        and previous.at.time() > started_at.astimezone(tz).time()
+        and day > dt.date.min
+    ):
+        # `- 23:55` then `- 00:10` with `started_at` at 00:10: the first entry is the evening
+        # before, not this one the next day (which would put it after `resolved_at`). Dating the
+        # first entry moves the undated ones after it too, so this one needs its date as well.
+        return (
+            f"; if `{previous_time}` (line {previous.line}) was on the day before `started_at`, date both: "
+            f"`{day - _DAY} {previous_time}` there and `{day} {time_text}` here"
+        )
+    return f"; if it happened on a later day, write the date: `{day + _DAY} {time_text}`"
+
+
+def _check_range(
+    report: Reporter, entry: TimelineEntry, started_at: dt.datetime, resolved_at: dt.datetime | None
+) -> None:
+    """Warn about a dated entry more than a day outside `started_at` to `resolved_at`: a typo'd date."""
+    if entry.at - started_at < -_DAY:
+        report.warning(
+            entry.line,
+            "timeline.range",
+            f"timeline entry `{entry.stamp}` is more than a day before `started_at` "
+            f"({started_at.isoformat()}); check its date",
+        )
+    elif resolved_at is not None and entry.at - resolved_at > _DAY:
+        report.warning(
+            entry.line,
+            "timeline.range",
+            f"timeline entry `{entry.stamp}` is more than a day after `resolved_at` "
+            f"({resolved_at.isoformat()}); check its date",
+        )

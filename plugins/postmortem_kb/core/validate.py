@@ -16,7 +16,9 @@ from .model import Postmortem
 from .settings import Settings
 from .source import SourceError, decode, split
 from .yamlnodes import YamlError, load
-from ..lint import lint_document
+from ..lint import is_lint_code, lint_document
+
+PLACEHOLDER = "template.placeholder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,18 @@ def identify_bytes(path: str, data: bytes, settings: Settings) -> FileResult:
     return FileResult(path, None, (), id=own_id, id_line=id_line, related=related)
 
 
+def _placeholders_first(report: Reporter) -> None:
+    """Keep only the placeholder on a line that holds one, of what validation found there.
+
+    `started_at: "2024-03-14T{{ HH:MM }}:00Z"` is one thing to fill in, not also a malformed
+    datetime; `- {{ HH:MM }} [action] ...` not also an entry without a timestamp. The other
+    lint findings stay: a secret next to a placeholder is still a secret.
+    """
+    lines = {f.line for f in report.findings if f.code == PLACEHOLDER}
+    if lines:
+        report.findings = [f for f in report.findings if f.line not in lines or is_lint_code(f.code)]
+
+
 def check_text(
     path: str,
     text: str,
@@ -113,9 +127,11 @@ def check_text(
 
     fm = check_front_matter(root, report, settings, offset=offset, now=now)
     values = fm.values
-    parsed = parse_body(doc.body, doc.body_line, report, values.get("started_at"))
+    parsed = parse_body(doc.body, doc.body_line, report, values.get("started_at"), values.get("resolved_at"))
 
     lint_document(path, doc, root, offset, settings, report)
+    if report.findings:
+        _placeholders_first(report)
 
     built = None
     if record and not report.has_errors:

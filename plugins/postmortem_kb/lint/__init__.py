@@ -20,7 +20,7 @@ from ..core.findings import Finding, Reporter, sort_key
 from ..core.settings import Settings
 from ..core.source import SourceError, split
 from ..core.yamlnodes import YamlError, load
-from .engine import active_rules, lint_parts, unknown_rule_ids
+from .engine import active_rules, lint_parts, suggest_rule, unknown_rule_ids
 from .rules import RULE_IDS, RULES, Rule, is_lint_code
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "is_lint_code",
     "lint_document",
     "lint_file",
+    "suggest_rule",
     "unknown_rule_ids",
 ]
 

@@ -9,8 +9,10 @@ front-matter ranges and the guards' look-arounds happen only for a candidate.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +22,7 @@ from ..core.findings import Level, Reporter
 from ..core.frontmatter import suggest
 from .guards import GUARDS, GuardContext
 from .rules import ACTIONS, RAW, RULE_IDS, RULES, TEXT, Rule
-from .text import Segment, front_matter_ranges, join_document, people_names
+from .text import Segment, front_matter_ranges, join_document, people_names, yaml_value_spans
 
 DIRECTIVE = "postmortem-lint"
 DIRECTIVE_BYTES = DIRECTIVE.encode("ascii")
@@ -29,7 +31,12 @@ _DIRECTIVE = re.compile(
     r"(?:[ \t]*=[ \t]*(?P<ids>[\w.*,\- \t]+?))?[ \t]*(?:-->|$)",
     re.MULTILINE,
 )
+# Something meant as a directive: `postmortem-lint disable=...` (no colon), `Postmortem-lint:
+# Disable`, `postmortem-lint: disable=x: because...`. Reported when `_DIRECTIVE` does not read it.
+# Compiled on first use (`re`'s cache), as only a document with a directive needs it.
+_LOOSE_DIRECTIVE = r"(?im)postmortem-lint(?P<between>[^\w\n]{0,3}?)(?P<kind>disable-next-line|disable)\b[^\n]*?(?=-->|$)"
 ALL = "*"
+PLACEHOLDER = "template.placeholder"
 
 
 # Bytes from rarest to most common in prose: an anchor without a whole word
@@ -105,6 +112,18 @@ def unknown_rule_ids(ids: Iterable[str]) -> list[str]:
     return [i for i in ids if i != ALL and not any(_matches(r, [i]) for r in RULE_IDS)]
 
 
+def suggest_rule(unknown: str) -> str:
+    """` (did you mean `x`?)` for an id that names no rule: a family (`blameless` is `blameless.*`)
+    or the nearest id; the empty string when nothing is close."""
+    families = tuple(dict.fromkeys(rule_id.split(".", 1)[0] for rule_id in RULE_IDS))
+    family = unknown.rstrip(".*").casefold()
+    if "." not in family:
+        close = difflib.get_close_matches(family, families, n=1, cutoff=0.8)
+        if close:
+            return f" (did you mean `{close[0]}.*`?)"
+    return suggest(unknown, RULE_IDS)
+
+
 def shown(text: str, column: int, secret: bool) -> str:
     """The span as a message shows it; a secret shows enough to find it, never to use it."""
     if not secret:
@@ -123,8 +142,16 @@ class _Directives:
     def __init__(self, segment: Segment) -> None:
         self.by_line: dict[int, set[str]] = {}
         self.problems: list[tuple[int, str]] = []
+        self.unread: list[tuple[int, str, str]] = []  # (line, as written, why it is not read)
+        # Where directives are written: their own text (`disable=blameless.root-cause`) is not
+        # prose to lint (secrets and personal data are still looked for there).
+        self.spans: list[tuple[int, int]] = []
         if DIRECTIVE_BYTES in segment.shape:
-            for match in _DIRECTIVE.finditer(segment.text):
+            text = segment.text
+            read: set[int] = set()
+            for match in _DIRECTIVE.finditer(text):
+                read.add(match.start())
+                self.spans.append(match.span())
                 line, _ = segment.position(match.start())
                 if match.group("kind") == "disable-next-line":
                     line += 1
@@ -132,6 +159,29 @@ class _Directives:
                 ids = {i for i in re.split(r"[,\s]+", raw) if i} if raw else {ALL}
                 self.problems.extend((line, unknown) for unknown in unknown_rule_ids(sorted(ids)))
                 self.by_line.setdefault(line, set()).update(ids)
+            for match in re.finditer(_LOOSE_DIRECTIVE, text):
+                if match.start() in read:
+                    continue
+                self.spans.append(match.span())
+                line, _ = segment.position(match.start())
+                written = " ".join(match.group(0).split())
+                after = text[match.end("kind") : match.end()].rstrip()
+                fixed = f"postmortem-lint: {match.group('kind').lower()}{after}"
+                if match.group("between").rstrip(" \t") != ":":
+                    why = f"a directive starts with `postmortem-lint:`, the colon right after it: write `{fixed}`"
+                elif not match.group(0).startswith("postmortem-lint") or not match.group("kind").islower():
+                    why = f"directives are lowercase: write `{fixed}`"
+                else:
+                    why = (
+                        "after `disable=` (or `disable-next-line=`) come only rule ids, separated by commas, "
+                        "then the end of the comment"
+                    )
+                self.unread.append((line, written, why))
+            self.spans.sort()
+
+    def covers(self, offset: int) -> bool:
+        """True when `offset` is inside a directive's text (a few per document at most)."""
+        return any(start <= offset < end for start, end in self.spans)
 
     def disabled(self, rule_id: str, first: int, last: int) -> bool:
         if not self.by_line:
@@ -152,6 +202,7 @@ class _Document:
         self.yaml_lines = yaml_lines
         self._ranges: tuple[list[tuple[int, int]], list[tuple[int, int]]] | None = None
         self._guard_context: GuardContext | None = None
+        self._values: tuple[list[int], list[tuple[int, int]]] | None = None
 
     @property
     def root(self) -> Any:
@@ -182,6 +233,16 @@ class _Document:
         low, high = segment.action_section()
         return windows + ([(low, high)] if high > low else [])
 
+    def in_yaml_value(self, start: int) -> bool:
+        """Whether front-matter offset `start` is inside a value (or key), not in a YAML comment;
+        True when the front matter does not parse (then nothing can be told apart)."""
+        if self._values is None:
+            spans = yaml_value_spans(self.segment.text[: self.segment.body_start]) or [(0, self.segment.body_start)]
+            self._values = ([first for first, _ in spans], spans)
+        starts, spans = self._values
+        index = bisect_right(starts, start) - 1
+        return index >= 0 and start < spans[index][1]
+
     def accepts(self, scope: str, start: int, line: int) -> bool:
         """Whether a candidate at `start` (file line `line`) is in the rule's scope."""
         segment = self.segment
@@ -189,11 +250,13 @@ class _Document:
             return True
         if start >= segment.body_start:
             return not segment.in_code(start)  # `actions` windows hold only the section here
-        if scope == TEXT:
-            return True
-        prose, actions = self.ranges()
-        wanted = actions if scope == ACTIONS else prose + actions
-        return any(first <= line <= last for first, last in wanted)
+        if scope != TEXT:
+            prose, actions = self.ranges()
+            wanted = actions if scope == ACTIONS else prose + actions
+            if not any(first <= line <= last for first, last in wanted):
+                return False
+        # A YAML comment is not prose, as an HTML comment of the body is not (secrets are `raw`).
+        return self.in_yaml_value(start)
 
 
 def lint_parts(
@@ -221,6 +284,7 @@ def lint_parts(
     directives = _Directives(segment)
     seen: set[tuple[str, int, int]] = set()
     secret_spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
+    placeholders: dict[int, list[tuple[Rule, str, int]]] = {}  # by line: reported as one finding
 
     # Plain loops rather than helpers: this runs for every file of every check.
     text, shape, words = segment.text, segment.shape, segment.words_among(vocabulary)
@@ -252,14 +316,22 @@ def lint_parts(
                     tried.add(start)
                     match = compiled.regex.match(text, start)
                     if match is not None:
-                        _consider(document, rule, match, directives, seen, secret_spans, report)
+                        _consider(document, rule, match, directives, seen, secret_spans, report, placeholders)
 
+    for line, found in placeholders.items():
+        _report_placeholders(report, line, found)
     for line, unknown in directives.problems:
         report.warning(
             line,
             "lint.unknown-rule",
             f"lint.unknown-rule: `{unknown}` in a `postmortem-lint: disable` comment is not a rule"
-            f"{suggest(unknown, RULE_IDS)}; `postmortem lint --list-rules` lists them",
+            f"{suggest_rule(unknown)}; `postmortem lint --list-rules` lists them",
+        )
+    for line, written, why in directives.unread:
+        report.warning(
+            line,
+            "lint.directive",
+            f"lint.directive: `{written}` is not read as a directive, so it disables nothing; {why}",
         )
 
 
@@ -271,11 +343,14 @@ def _consider(
     seen: set[tuple[str, int, int]],
     secret_spans: list[tuple[int, int, int]],
     report: Reporter,
+    placeholders: dict[int, list[tuple[Rule, str, int]]],
 ) -> None:
     """Report one regex match unless its scope, guard, a directive or a duplicate rules it out."""
     segment = document.segment
     group = rule.group if rule.group and match.group(rule.group) is not None else 0
     span_start, span_end = match.span(group)
+    if directives.spans and rule.scope != RAW and directives.covers(span_start):
+        return  # a directive's own words; a secret is reported wherever it is
     line, column = segment.position(span_start)
     if not document.accepts(rule.scope, span_start, line):
         return
@@ -291,7 +366,26 @@ def _consider(
             return
         secret_spans.append((line, column, last_column))
     seen.add(key)
+    if rule.id == PLACEHOLDER:
+        placeholders.setdefault(line, []).append((rule, match.group(group), column))
+        return
     _report(report, rule, match.group(group), line, column)
+
+
+def _report_placeholders(report: Reporter, line: int, found: list[tuple[Rule, str, int]]) -> None:
+    """The placeholders of one line as one finding: `- {{ HH:MM }} [action] {{ what }}` is one thing to fill in."""
+    rule, span, column = found[0]
+    if len(found) == 1:
+        _report(report, rule, span, line, column)
+        return
+    spans = [shown(" ".join(text.split()), where, False) for _, text, where in found]
+    listed = ", ".join(spans[:-1]) + " and " + spans[-1]
+    report.error(
+        line,
+        rule.id,
+        f"{rule.id}: {listed} are placeholders from the template; replace them with the real content "
+        "(or delete the optional line they are on)",
+    )
 
 
 def _report(report: Reporter, rule: Rule, span: str, line: int, column: int) -> None:

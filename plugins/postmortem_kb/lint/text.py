@@ -15,7 +15,14 @@ from bisect import bisect_right
 from itertools import accumulate
 from typing import Any
 
+import yaml
+
 from ..core.body import iter_lines_outside_code
+
+try:  # libyaml's parser, as core/yamlnodes.py uses (marks count characters in both)
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - depends on the platform's wheel
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
 _SHAPE = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", b"abcdefghijklmnopqrstuvwxyz0000000000"
@@ -131,6 +138,24 @@ def join_document(front_matter: str, front_matter_line: int, body: str, body_lin
     gap = body_line - front_matter_line - front_matter.count("\n")  # 2: the closing `---` line
     head = front_matter + "\n" * gap
     return Segment(head + body, front_matter_line, len(head))
+
+
+def yaml_value_spans(front_matter: str) -> list[tuple[int, int]] | None:
+    """Offsets `(start, end)` of every scalar of the front matter, keys included, in order;
+    None when it does not parse.
+
+    What lies outside them is YAML syntax or a comment (`trigger: push  # human error`): the
+    prose rules read only values. Parsed again from the text, because the loaded tree keeps
+    lines, not offsets; only for a candidate in the front matter, so a clean file never does.
+    """
+    spans: list[tuple[int, int]] = []
+    try:
+        for event in yaml.parse(front_matter, Loader=_EventLoader):
+            if isinstance(event, yaml.ScalarEvent):
+                spans.append((event.start_mark.index, event.end_mark.index))
+    except yaml.YAMLError:
+        return None
+    return spans
 
 
 # Front-matter values that are prose (the blameless rules read them).
