@@ -121,7 +121,7 @@ def test_unknown_disabled_rules_are_warned_about(project: Path) -> None:
     )
     result = run("check", "postmortems/2024/good.md")
     assert result.exit_code == 0
-    assert "`blameless.hindsigt`, which is not a lint rule" in result.stderr
+    assert "`blameless.hindsigt`, which is not a lint rule (did you mean `blameless.hindsight`?)" in result.stderr
 
 
 def test_every_command_has_help_with_examples() -> None:

@@ -25,7 +25,7 @@ from ..core.misplaced import find_misplaced, pages
 from ..core.validate import check_bytes
 from ..core.settings import Settings
 from ..core.source import SourceError, decode
-from ..lint import RULES, is_lint_code, lint_file, unknown_rule_ids
+from ..lint import RULES, is_lint_code, lint_file, suggest_rule, unknown_rule_ids
 from .cache import ResultCache, cache_disabled_by_environment
 from .changes import GitError, changed_files
 from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, docs_dir, fail, load_project
@@ -197,8 +197,8 @@ def _changed(kb: KnowledgeBase, changed: set[str]) -> tuple[list[Finding], set[s
 def _warn_unknown_rules(settings: Settings) -> None:
     for rule in unknown_rule_ids(settings.disabled_rules):
         click.echo(
-            f"postmortem: warning: `disabled_rules` lists `{rule}`, which is not a lint rule "
-            "(see `postmortem lint --list-rules`)",
+            f"postmortem: warning: `disabled_rules` lists `{rule}`, which is not a lint rule"
+            f"{suggest_rule(rule)} (see `postmortem lint --list-rules`)",
             err=True,
         )
 
