@@ -424,7 +424,7 @@ def test_time_dependent_findings_are_never_served_from_the_cache(tmp_path, monke
         lambda text: "",
         lambda text: "[" * 100_000,
         lambda text: json.dumps([1, 2, 3]),
-        lambda text: text.replace('"format":1', '"format":99'),
+        lambda text: text.replace(f'"format":{cache_module.FORMAT_VERSION}', '"format":99'),
         lambda text: text.replace('"fingerprint":"', '"fingerprint":"x'),
     ],
     ids=["bad-json", "empty", "deep", "not-an-object", "other-format", "other-fingerprint"],
@@ -446,21 +446,25 @@ WRONG_SHAPES = [
     "a string",
     None,
     [],
-    [[], None, 0, [], None],  # five items
-    [[[1, "error", "x"]], None, 0, [], None, None],  # a finding of three
-    [[[-1, "error", "x", "y"]], None, 0, [], None, None],
-    [[[True, "error", "x", "y"]], None, 0, [], None, None],
-    [[[1, "fatal", "x", "y"]], None, 0, [], None, None],
-    [[[1, ["error"], "x", "y"]], None, 0, [], None, None],
-    [[[1, "error", 3, "y"]], None, 0, [], None, None],
-    [[[1, "error", "Not a code", "y"]], None, 0, [], None, None],
-    [[], 42, 0, [], None, None],
-    [[], None, "2", [], None, None],
-    [[], None, 0, [["PM-1"]], None, None],
-    [[], None, 0, [[1, 2]], None, None],
-    [[], None, 0, "PM-1", None, None],
-    [[], None, 0, [], {"x": 1}, None],
-    [{"findings": []}, None, 0, [], None, None],
+    [[], None, 0, [], None, None],  # six items (no links)
+    [[[1, "error", "x"]], None, 0, [], None, None, []],  # a finding of three
+    [[[-1, "error", "x", "y"]], None, 0, [], None, None, []],
+    [[[True, "error", "x", "y"]], None, 0, [], None, None, []],
+    [[[1, "fatal", "x", "y"]], None, 0, [], None, None, []],
+    [[[1, ["error"], "x", "y"]], None, 0, [], None, None, []],
+    [[[1, "error", 3, "y"]], None, 0, [], None, None, []],
+    [[[1, "error", "Not a code", "y"]], None, 0, [], None, None, []],
+    [[], 42, 0, [], None, None, []],
+    [[], None, "2", [], None, None, []],
+    [[], None, 0, [["PM-1"]], None, None, []],
+    [[], None, 0, [[1, 2]], None, None, []],
+    [[], None, 0, "PM-1", None, None, []],
+    [[], None, 0, [], {"x": 1}, None, []],
+    [{"findings": []}, None, 0, [], None, None, []],
+    [[], None, 0, [], None, None, [["a.md", "postmortems/a.md"]]],  # a link of two
+    [[], None, 0, [], None, None, [["a.md", "postmortems/a.md", -1]]],
+    [[], None, 0, [], None, None, [["a.md", "postmortems/\u001b[2Ja.md", 1]]],  # a control character
+    [[], None, 0, [], None, None, "a.md"],
 ]
 
 

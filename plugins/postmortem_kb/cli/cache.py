@@ -47,7 +47,7 @@ from ..core.settings import Settings
 from ..core.validate import FileResult
 from ..core.yamlnodes import HAS_LIBYAML
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: links
 CACHE_DIR = Path(".cache") / "postmortem-kb"
 CACHE_FILE = "check.json"
 ENV_VARIABLE = "POSTMORTEM_KB_CACHE"
@@ -174,7 +174,8 @@ class ResultCache:
 
 
 def _encode(result: FileResult) -> list[Any]:
-    """`[findings, id, id_line, related, status, visibility]`; a finding is `[line, level, code, message]`."""
+    """`[findings, id, id_line, related, status, visibility, links]`; a finding is
+    `[line, level, code, message]`, a link `[written, resolved, line]`."""
     return [
         [[f.line, f.level.value, f.code, f.message] for f in result.findings],
         result.id,
@@ -182,6 +183,7 @@ def _encode(result: FileResult) -> list[Any]:
         [[target, line] for target, line in result.related],
         result.status,
         result.visibility,
+        [[written, resolved, line] for written, resolved, line in result.links],
     ]
 
 
@@ -199,10 +201,10 @@ def _is_optional_text(value: Any) -> bool:
 
 def _decode(rel: str, value: Any) -> FileResult | None:
     """The result `_encode` wrote, or None for anything else."""
-    if not (isinstance(value, list) and len(value) == 6):
+    if not (isinstance(value, list) and len(value) == 7):
         return None
-    raw_findings, pm_id, id_line, raw_related, status, visibility = value
-    if not (isinstance(raw_findings, list) and isinstance(raw_related, list)):
+    raw_findings, pm_id, id_line, raw_related, status, visibility, raw_links = value
+    if not (isinstance(raw_findings, list) and isinstance(raw_related, list) and isinstance(raw_links, list)):
         return None
     if not (_is_optional_text(pm_id) and _is_int(id_line) and _is_optional_text(status)
             and _is_optional_text(visibility)):
@@ -222,4 +224,10 @@ def _decode(rel: str, value: Any) -> FileResult | None:
         if not (isinstance(item, list) and len(item) == 2 and _is_text(item[0]) and _is_int(item[1])):
             return None
         related.append((item[0], item[1]))
-    return FileResult(rel, None, tuple(findings), pm_id, id_line, tuple(related), status, visibility)
+    links = []
+    for item in raw_links:
+        if not (isinstance(item, list) and len(item) == 3 and _is_text(item[0]) and _is_text(item[1])
+                and _is_int(item[2])):
+            return None
+        links.append((item[0], item[1], item[2]))
+    return FileResult(rel, None, tuple(findings), pm_id, id_line, tuple(related), status, visibility, tuple(links))

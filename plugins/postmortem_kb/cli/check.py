@@ -21,10 +21,12 @@ from ..core.knowledge_base import (
     load_knowledge_base,
     symlink_finding,
 )
+from ..core.links import missing_links
 from ..core.misplaced import find_misplaced, pages
 from ..core.validate import check_bytes
 from ..core.settings import Settings
 from ..core.source import SourceError, decode
+from ..render import urls
 from ..lint import RULES, is_lint_code, lint_file, suggest_rule, unknown_rule_ids
 from .cache import ResultCache, cache_disabled_by_environment
 from .changes import GitError, changed_files
@@ -194,6 +196,30 @@ def _changed(kb: KnowledgeBase, changed: set[str]) -> tuple[list[Finding], set[s
     return findings, selected
 
 
+# Pages the plugin generates: a link into them is not judged here (MkDocs knows them).
+_GENERATED_ROOTS = frozenset(
+    url.strip("/") for url in (urls.CATEGORIES, urls.SERVICES, urls.TEAMS, urls.SEVERITIES, urls.YEARS,
+                               urls.TRENDS, urls.ACTION_ITEMS, urls.LESSONS, "search/")
+)
+
+
+def _broken_links(kb: KnowledgeBase, selected: Collection[str], docs: Path) -> list[Finding]:
+    """Warnings for the checked postmortems' relative links to files that are neither a
+    postmortem nor a file of `docs/`: `mkdocs build --strict` stops on those."""
+    postmortems = frozenset(r.path for r in kb.results)
+
+    def exists(path: str) -> bool:
+        if path == urls.LISTING + "index.md" or path.split("/", 1)[0] in _GENERATED_ROOTS:
+            return True
+        return (docs / path).is_file()
+
+    found: list[Finding] = []
+    for result in kb.results:
+        if result.links and result.path in selected:
+            found += missing_links(result.path, result.links, postmortems, exists)
+    return found
+
+
 def _warn_unknown_rules(settings: Settings) -> None:
     for rule in unknown_rule_ids(settings.disabled_rules):
         click.echo(
@@ -317,6 +343,9 @@ def check(
     if misplaced:
         findings = sorted(findings + misplaced, key=sort_key)
         selected |= {f.path for f in misplaced}
+    broken = _broken_links(kb, selected, docs)
+    if broken:
+        findings = sorted(findings + broken, key=sort_key)
     if not quiet:
         _note_hidden(kb.hidden, kb.settings, chosen, checked_outside)
     if no_lint:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .body import parse_body
 from .findings import Finding, Reporter
 from .frontmatter import check_front_matter, identity
+from .links import relative_links
 from .model import Postmortem
 from .settings import Settings
 from .source import SourceError, decode, split
@@ -39,6 +40,9 @@ class FileResult:
     related: tuple[tuple[str, int], ...] = ()
     status: str | None = None
     visibility: str | None = None
+    # Relative links of the body to files: (as written, path in the site's tree, line);
+    # `postmortem check` looks them up among the other files (`core.links`).
+    links: tuple[tuple[str, str, int], ...] = ()
 
 
 def check_bytes(
@@ -175,4 +179,5 @@ def check_text(
         related=tuple(fm.related_lines),
         status=values.get("status"),
         visibility=values.get("visibility"),
+        links=relative_links(doc.body, doc.body_line, path),
     )
