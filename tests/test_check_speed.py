@@ -447,13 +447,14 @@ WRONG_SHAPES = [
     None,
     [],
     [[], None, 0, [], None, None],  # six items (no links)
-    [[[1, "error", "x"]], None, 0, [], None, None, []],  # a finding of three
-    [[[-1, "error", "x", "y"]], None, 0, [], None, None, []],
-    [[[True, "error", "x", "y"]], None, 0, [], None, None, []],
-    [[[1, "fatal", "x", "y"]], None, 0, [], None, None, []],
-    [[[1, ["error"], "x", "y"]], None, 0, [], None, None, []],
-    [[[1, "error", 3, "y"]], None, 0, [], None, None, []],
-    [[[1, "error", "Not a code", "y"]], None, 0, [], None, None, []],
+    [[[1, "error", "x", "y"]], None, 0, [], None, None, []],  # a finding of four (no column)
+    [[[1, "error", "x", "y", -2]], None, 0, [], None, None, []],  # a negative column
+    [[[-1, "error", "x", "y", 0]], None, 0, [], None, None, []],
+    [[[True, "error", "x", "y", 0]], None, 0, [], None, None, []],
+    [[[1, "fatal", "x", "y", 0]], None, 0, [], None, None, []],
+    [[[1, ["error"], "x", "y", 0]], None, 0, [], None, None, []],
+    [[[1, "error", 3, "y", 0]], None, 0, [], None, None, []],
+    [[[1, "error", "Not a code", "y", 0]], None, 0, [], None, None, []],
     [[], 42, 0, [], None, None, []],
     [[], None, "2", [], None, None, []],
     [[], None, 0, [["PM-1"]], None, None, []],

@@ -74,7 +74,22 @@ def test_json_format(tmp_path):
         "level": "error",
         "code": "frontmatter.enum",
         "message": "`severity: SEV7` is not allowed; use one of `SEV1`, `SEV2`, `SEV3`, `SEV4`",
+        "column": 0,
     }
+
+
+def test_lint_findings_carry_their_column_in_json_and_github_and_sort_by_it(tmp_path):
+    text = valid_text().replace("## Impact\n", "## Impact\n\nThe operator should have simply noticed it.\n", 1)
+    root = make_project(tmp_path, {"2024/a.md": text})
+    findings = json.loads(run(root, "check", "--format", "json").stdout)["findings"]
+    on_line = [f for f in findings if f["message"].startswith("blameless.")]
+    assert len(on_line) >= 2 and len({f["line"] for f in on_line}) == 1, on_line
+    columns = [f["column"] for f in on_line]
+    assert columns == sorted(columns) and all(c > 0 for c in columns)
+    for f in on_line:
+        assert f"(column {f['column']})" in f["message"]
+    github = run(root, "check", "--format", "github").stdout
+    assert f"line={on_line[0]['line']},col={on_line[0]['column']},title={on_line[0]['code']}" in github
 
 
 def test_warnings_alone_exit_0(tmp_path):

@@ -54,7 +54,7 @@ def test_check_format_github_prints_exactly_one_command_per_finding(project: Pat
         "::error file=postmortems/2024/bad%2C 100%25.md,line=6,title=frontmatter.enum::`severity: SEV9` is not allowed"
     )
     assert lines[1].startswith(
-        "::warning file=postmortems/2024/warn.md,line=57,title=blameless.hindsight::"
+        "::warning file=postmortems/2024/warn.md,line=57,col=4,title=blameless.hindsight::"
         'blameless.hindsight: "just" (column 4)'
     )
     assert len(lines) == 2

@@ -201,10 +201,10 @@ def test_check_json_is_one_object_as_its_help_says(tmp_path) -> None:
     proc = run(root, "check", "--format", "json")
     data = json.loads(proc.stdout)
     assert list(data) == ["checked", "errors", "warnings", "strict", "findings"]
-    assert list(data["findings"][0]) == ["path", "line", "level", "code", "message"]
+    assert list(data["findings"][0]) == ["path", "line", "level", "code", "message", "column"]
     helped = " ".join(run(root, "check", "--help").stdout.split())
     assert "json: one object, {checked, errors, warnings, strict, findings}" in helped
-    assert "each finding {path, line, level, code, message}" in helped
+    assert "each finding {path, line, level, code, message, column}" in helped
     assert "a list of findings" not in helped
 
 

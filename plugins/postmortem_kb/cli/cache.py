@@ -47,7 +47,7 @@ from ..core.settings import Settings
 from ..core.validate import FileResult
 from ..core.yamlnodes import HAS_LIBYAML
 
-FORMAT_VERSION = 2  # 2: links
+FORMAT_VERSION = 2  # 2: links and columns
 CACHE_DIR = Path(".cache") / "postmortem-kb"
 CACHE_FILE = "check.json"
 ENV_VARIABLE = "POSTMORTEM_KB_CACHE"
@@ -175,9 +175,9 @@ class ResultCache:
 
 def _encode(result: FileResult) -> list[Any]:
     """`[findings, id, id_line, related, status, visibility, links]`; a finding is
-    `[line, level, code, message]`, a link `[written, resolved, line]`."""
+    `[line, level, code, message, column]`, a link `[written, resolved, line]`."""
     return [
-        [[f.line, f.level.value, f.code, f.message] for f in result.findings],
+        [[f.line, f.level.value, f.code, f.message, f.column] for f in result.findings],
         result.id,
         result.id_line,
         [[target, line] for target, line in result.related],
@@ -211,14 +211,14 @@ def _decode(rel: str, value: Any) -> FileResult | None:
         return None
     findings = []
     for item in raw_findings:
-        if not (isinstance(item, list) and len(item) == 4):
+        if not (isinstance(item, list) and len(item) == 5):
             return None
-        line, level, code, message = item
-        if not (_is_int(line) and _is_text(message) and type(code) is str and type(level) is str):
+        line, level, code, message, column = item
+        if not (_is_int(line) and _is_int(column) and _is_text(message) and type(code) is str and type(level) is str):
             return None
         if level not in _LEVELS or not _CODE.match(code):
             return None
-        findings.append(Finding(rel, line, _LEVELS[level], code, message))
+        findings.append(Finding(rel, line, _LEVELS[level], code, message, column))
     related = []
     for item in raw_related:
         if not (isinstance(item, list) and len(item) == 2 and _is_text(item[0]) and _is_int(item[1])):

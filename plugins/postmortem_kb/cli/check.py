@@ -40,7 +40,7 @@ CROSS_FILE_CODES = ("frontmatter.duplicate-id", "frontmatter.related-missing")
 FORMAT_OPTION = click.option(
     "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
     help="text: `path:line: level: message`; json: one object, {checked, errors, warnings, strict, "
-         "findings}, each finding {path, line, level, code, message}; github: workflow-command "
+         "findings}, each finding {path, line, level, code, message, column}; github: workflow-command "
          "annotations (and a summary in $GITHUB_STEP_SUMMARY when set).",
 )
 CHANGED_OPTION = click.option(

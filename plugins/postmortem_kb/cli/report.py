@@ -30,11 +30,13 @@ def escape_property(text: str) -> str:
 
 
 def workflow_command(finding: Finding, path: str) -> str:
-    """`::error file=...,line=...,title=...::message` for one finding."""
+    """`::error file=...,line=...,col=...,title=...::message` for one finding."""
     command = "error" if finding.level is Level.ERROR else "warning"
     properties = [f"file={escape_property(visible(path))}"]
     if finding.line:
         properties.append(f"line={finding.line}")
+        if finding.column:
+            properties.append(f"col={finding.column}")
     properties.append(f"title={escape_property(finding.code)}")
     return f"::{command} {','.join(properties)}::{escape_data(visible(finding.message, lines=True))}"
 

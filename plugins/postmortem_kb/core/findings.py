@@ -58,6 +58,7 @@ class Finding:
     level: Level
     code: str
     message: str
+    column: int = 0  # 1-based where a rule knows it (the lint rules), else 0
 
     @property
     def is_error(self) -> bool:
@@ -75,11 +76,12 @@ class Finding:
             "level": self.level.value,
             "code": self.code,
             "message": self.message,
+            "column": self.column,
         }
 
 
-def sort_key(finding: Finding) -> tuple[str, int, str]:
-    return (finding.path, finding.line, finding.code)
+def sort_key(finding: Finding) -> tuple[str, int, int, str]:
+    return (finding.path, finding.line, finding.column, finding.code)
 
 
 class Reporter:
@@ -91,11 +93,11 @@ class Reporter:
         self.path = path
         self.findings: list[Finding] = []
 
-    def error(self, line: int, code: str, message: str) -> None:
-        self.findings.append(Finding(self.path, line, Level.ERROR, code, message))
+    def error(self, line: int, code: str, message: str, column: int = 0) -> None:
+        self.findings.append(Finding(self.path, line, Level.ERROR, code, message, column))
 
-    def warning(self, line: int, code: str, message: str) -> None:
-        self.findings.append(Finding(self.path, line, Level.WARNING, code, message))
+    def warning(self, line: int, code: str, message: str, column: int = 0) -> None:
+        self.findings.append(Finding(self.path, line, Level.WARNING, code, message, column))
 
     @property
     def has_errors(self) -> bool:

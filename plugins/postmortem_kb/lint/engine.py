@@ -385,6 +385,7 @@ def _report_placeholders(report: Reporter, line: int, found: list[tuple[Rule, st
         rule.id,
         f"{rule.id}: {listed} are placeholders from the template; replace them with the real content "
         "(or delete the optional line they are on)",
+        column,
     )
 
 
@@ -392,6 +393,6 @@ def _report(report: Reporter, rule: Rule, span: str, line: int, column: int) -> 
     span = " ".join(span.split())  # a phrase wrapped over two lines reads as one
     message = f"{rule.id}: {rule.message.format(text=shown(span, column, rule.redact))}; {rule.suggestion}"
     if rule.level is Level.ERROR:
-        report.error(line, rule.id, message)
+        report.error(line, rule.id, message, column)
     else:
-        report.warning(line, rule.id, message)
+        report.warning(line, rule.id, message, column)
