@@ -265,7 +265,9 @@ def test_what_makes_a_page_a_postmortem():
     assert finding("\ufeff---\ntitle: x\n\nseverity: SEV2\naction_items: []\n---\n").line == 4
     assert finding("---\nseverity: SEV2\n---\n# X\n") is None  # one field of the format proves nothing
     assert finding("# started_at and severity in prose\n") is None  # no front matter
-    assert finding("---\nstarted_at: [\nseverity: x\n---\n") is None  # broken YAML: MkDocs reports it
+    assert finding("---\nstarted_at: [\nseverity: x\n---\n").line == 2  # broken YAML: refused all the same
+    assert finding("---\nextra:\n  severity: x\n  started_at: y\n---\n") is None  # loaded: nested keys are not the format's
+    assert finding("---\ntitle: Guide\n---\n```yaml\nseverity: SEV2\nstarted_at: x\n```\n") is None  # the body is not read
     assert finding("---\n- started_at\n- severity\n---\n") is None  # not a mapping
 
 
@@ -307,3 +309,67 @@ def test_unlink_keeps_other_links():
     assert out.startswith('<span class="pmkb-left-out">b</span> <span class="pmkb-left-out">b2</span> <a href="#top">')
     assert '<a href="https://example.com/postmortems/2023/b/">ext</a>' in out and '<a class="x" href="../c/">c</a>' in out
     assert unlink(text, page, set()) == (text, [])
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda t: t.replace("near_miss: false", "near_miss: false\nnear_miss: false"),  # duplicate key
+    lambda t: t[:4] + t[4:].replace("\n---\n", "\n...\n", 1),  # closed with `...`
+    lambda t: t.replace("## Impact", "## Impact\n\x0c"),  # a control character
+    lambda t: t.replace("title: Outage", "title: Embargoed: outage"),  # a colon in a value
+    lambda t: t.replace("near_miss: false", "near_miss: !ENV X"),  # a tag MkDocs reads
+    lambda t: t.replace("\n---\n", "\n\n", 2).replace("---\n", "---\n", 1),  # never closed
+], ids=["duplicate-key", "dots", "control", "colon", "env-tag", "unclosed"])
+def test_a_misplaced_postmortem_our_reader_refuses_is_still_refused(spoil):
+    """Fail closed: MkDocs publishes the page anyway (unreadable front matter as text)."""
+    from postmortem_kb.core.misplaced import misplaced
+
+    text = spoil(postmortem("restricted"))
+    assert text.startswith("---\n") and text != postmortem("restricted")
+    finding = misplaced("docs/x.md", text.encode("utf-8"), "postmortems")
+    assert finding is not None and finding.line == text.splitlines().index("severity: SEV1") + 1
+
+
+def test_misplaced_pages_are_found_as_mkdocs_finds_them(tmp_path):
+    """Other Markdown extensions, and folders reached through a symbolic link, once each."""
+    from postmortem_kb.core.misplaced import pages
+
+    docs = tmp_path / "docs"
+    (docs / "a").mkdir(parents=True)
+    for name in ("x.markdown", "y.mkd", "z.md", "notes.txt", ".hidden.md"):
+        (docs / "a" / name).write_text("# x\n", encoding="utf-8")
+    (docs / "link").symlink_to(docs / "a", target_is_directory=True)
+    (docs / "a" / "loop").symlink_to(docs, target_is_directory=True)
+    found = sorted(rel for rel, _ in pages(docs))
+    assert {"a/x.markdown", "a/y.mkd", "a/z.md"} <= set(found) and not any("notes" in f or "hidden" in f for f in found)
+    assert len(found) == len(set(found)) <= 6  # the loop is entered once at most
+
+
+def test_unlink_reads_raw_html_however_it_is_written():
+    from postmortem_kb.render.unlink import LeftOut
+
+    left = LeftOut({"postmortems/2023/b/"})
+    page = "guide/"
+    for anchor in ("<a href='../postmortems/2023/b/'>b</a>", "<a href=../postmortems/2023/b/>b</a>",
+                   '<A HREF="../postmortems/2023/b/">b</A>', '<a href = "../postmortems/2023/b/" class="x">b</a>'):
+        out, gone = left.unlink(f"<p>{anchor}</p>", page)
+        assert out == '<p><span class="pmkb-left-out">b</span></p>' and gone == ["postmortems/2023/b/"], anchor
+    out, gone = left.unlink('<img alt="graph" src="../postmortems/2023/b/"><iframe SRC=../postmortems/2023/b/></iframe>', page)
+    assert out == '<img alt="graph" src=""><iframe SRC=""></iframe>' and len(gone) == 2
+    kept = '<a href="../postmortems/2023/c/">c</a><img src="../assets/b.png">'
+    assert left.unlink(kept, page) == (kept, [])
+
+
+def test_a_nav_entry_for_a_left_out_postmortem_leaves_the_navigation(tmp_path):
+    """It linked to a page that is not built, from every page of the site."""
+    public = postmortem("public").replace("[ZQINTERNAL-ID, ZQRESTRICTED-ID, ZQDRAFT-ID]", "[]")
+    root = make_project(tmp_path / "kb", {"2024/zqpublicfile.md": public, "2023/zqinternalfile.md": postmortem("internal")},
+                        {"audience": "public", "reference_date": "2026-01-15"},
+                        nav=["index.md", {"Outages": ["postmortems/2024/zqpublicfile.md", {"Old": "postmortems/2023/zqinternalfile.md"}]},
+                             {"Internal": ["postmortems/2023/zqinternalfile.md"]}])
+    result = build(root)
+    assert result.returncode == 0, result.output
+    assert "nav lists postmortems/2023/zqinternalfile.md, a postmortem this build leaves out" in result.output
+    texts = output_texts(result.site)
+    assert not leaks(texts, "internal")
+    home = result.read("index.html")
+    assert "zqpublicfile" in home and ">Internal<" not in home  # an emptied section goes too

@@ -121,7 +121,8 @@ def discover(project_root: Path, postmortems_dir: str) -> Discovery:
                 continue
             name = entry.name.lower()
             if not (folder_ok and name.endswith(".md") and name not in PAGE_NAMES):
-                if folder_ok and name.endswith(OTHER_MARKDOWN) and not (folder_hidden or name.startswith(".")):
+                if (folder_ok and name.endswith(OTHER_MARKDOWN) and not (folder_hidden or name.startswith("."))
+                        and name.rsplit(".", 1)[0] + ".md" not in PAGE_NAMES):  # `README.markdown` is a page
                     # MkDocs would render `x.markdown` from docs_dir; here it would vanish without a word.
                     stem = entry.name.rsplit(".", 1)[0]
                     findings.append(Finding(
@@ -749,26 +750,6 @@ def assemble(
                     f"id `{pm_id}` is also used by {others}; ids must be unique: {fix}",
                 )
             )
-    # Ids that differ only in case are distinct, but read as one (exports, `related`, people).
-    by_case: dict[str, list[str]] = {}
-    for pm_id in owners:
-        by_case.setdefault(pm_id.casefold(), []).append(pm_id)
-    for spellings in by_case.values():
-        if len(spellings) < 2:
-            continue
-        for pm_id in spellings:
-            others = ", ".join(f"`{o}` ({h.path}:{h.id_line})" for o in spellings if o != pm_id for h in owners[o])
-            for holder in owners[pm_id]:
-                extra.setdefault(holder.path, []).append(
-                    Finding(
-                        holder.path,
-                        holder.id_line,
-                        Level.WARNING,
-                        "frontmatter.duplicate-id",
-                        f"id `{pm_id}` differs only in case from {others}; people and tools will take them "
-                        "for one: give one of them another id",
-                    )
-                )
     # A file whose id cannot be read (broken YAML, a bad id) may be the one meant: say so.
     unreadable = sum(1 for result in results if result.id is None)
     maybe = (

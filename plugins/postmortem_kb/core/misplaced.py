@@ -11,6 +11,7 @@ build alike, and the build leaves the page out.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -32,25 +33,51 @@ DISTINCTIVE = (
     "action_items",
 )
 _NEEDLES = tuple(key.encode("ascii") for key in DISTINCTIVE)
+_KEY_LINE = re.compile(r"[ \t]*[\"']?(" + "|".join(DISTINCTIVE) + r")[\"']?[ \t]*:")
+# The extensions MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+def _written_keys(text: str) -> list[tuple[str, int]]:
+    """The distinctive keys written at the start of a line of the front matter (the lines
+    after the opening `---` up to the first `---` or `...` line, or the end), with their
+    lines: what a reader sees, whether or not the YAML loads."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n")[1:], start=2):
+        stripped = line.rstrip()
+        if stripped in ("---", "..."):
+            break
+        match = _KEY_LINE.match(line)
+        if match and match.group(1) not in found:
+            found[match.group(1)] = number
+    return sorted(found.items(), key=lambda item: item[1])
 
 
 def misplaced(path: str, data: bytes, postmortems_dir: str) -> Finding | None:
-    """An error for a page (`path` as shown) that is a postmortem outside the knowledge base."""
+    """An error for a page (`path` as shown) that is a postmortem outside the knowledge base.
+
+    It fails closed: front matter that our loader refuses (or that is never closed)
+    still counts when two of the format's own keys are written in it, because MkDocs
+    publishes such a page anyway, and shows unreadable front matter as text.
+    """
     start = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     if not start.startswith(b"---") or sum(needle in data for needle in _NEEDLES) < 2:
         return None  # the usual page: no front matter, or none of these words
+    text = start.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    keys = _written_keys(text)
     try:
         doc = split(path, decode(data))
         root = load(doc.front_matter)
     except (SourceError, YamlError):
-        return None  # not readable as a postmortem: MkDocs reports broken front matter itself
-    if root is None or root.kind != "map" or root.key_lines is None:
-        return None
-    keys = sorted((key for key in DISTINCTIVE if key in root.value), key=root.key_lines.__getitem__)
+        root = None
+    if root is not None and root.kind == "map" and root.key_lines is not None:
+        # Loaded: its own top-level keys decide (a nested `severity:` is not the format's).
+        loaded = sorted((k for k in DISTINCTIVE if k in root.value), key=root.key_lines.__getitem__)
+        keys = [(k, root.key_lines[k] + doc.front_matter_line - 1) for k in loaded]
     if len(keys) < 2:
         return None
-    line = root.key_lines[keys[0]] + doc.front_matter_line - 1
-    fields = ", ".join(f"`{key}`" for key in keys[:3])
+    line = keys[0][1]
+    fields = ", ".join(f"`{key}`" for key, _ in keys[:3])
     return Finding(
         path,
         line,
@@ -66,13 +93,19 @@ def pages(docs_dir: Path, skip: Path | None = None) -> Iterator[tuple[str, Path]
     """The Markdown pages of `docs_dir` as MkDocs finds them (hidden names left out),
     as (path relative to `docs_dir`, file); `skip` (the knowledge base) is not entered."""
     skip = skip.resolve() if skip is not None else None
-    for folder, subfolders, names in os.walk(docs_dir):
+    seen: set[Path] = set()  # folders followed through symbolic links, as MkDocs does: once each
+    for folder, subfolders, names in os.walk(docs_dir, followlinks=True):
         here = Path(folder)
+        real = here.resolve()
+        if real in seen:
+            subfolders[:] = []
+            continue
+        seen.add(real)
         subfolders[:] = sorted(
             name for name in subfolders if not name.startswith(".") and (skip is None or (here / name).resolve() != skip)
         )
         for name in sorted(names):
-            if name.endswith(".md") and not name.startswith("."):
+            if name.lower().endswith(MARKDOWN_EXTENSIONS) and not name.startswith("."):
                 file = here / name
                 yield file.relative_to(docs_dir).as_posix(), file
 

@@ -41,6 +41,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import _add_previous_and_next_links
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
@@ -280,14 +281,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Postmortems this build leaves out are known to MkDocs as excluded: a link to one
         # is then an INFO line instead of "not found" (which fails --strict), and
         # `on_page_content` turns it into plain text. They are never built nor copied.
-        left_out = []
+        left_out: dict[str, str] = {}  # source path -> URL
         for result in kb.results:
             if result.path not in self.by_src and files.get_file_from_path(result.path) is None:
                 file = File(result.path, src_dir=str(self.root), dest_dir=config.site_dir,
                             use_directory_urls=config.use_directory_urls, inclusion=InclusionLevel.EXCLUDED)
                 files.append(file)
-                left_out.append(file.url)
-        self.left_out = LeftOut(left_out)
+                left_out[result.path] = file.url
+        self.left_out = LeftOut(left_out.values(), left_out)
         previous = dict(self.generated)
         # Half the generated pages in a forked child, on the same terms as validation
         # (checked again: validation forks children, never threads, but another plugin may).
@@ -314,7 +315,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """A postmortem saved under `docs_dir` is an error, and its page is not built:
         MkDocs would publish it whatever its status and visibility."""
         assert self.settings is not None
-        for file in list(files.documentation_pages()):
+        for file in list(files.documentation_pages(inclusion=lambda level: True)):  # drafts too: `serve` shows them
             if file.generated_by is not None or not file.abs_src_path:
                 continue
             try:
@@ -508,11 +509,42 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     # Last: the navigation and the environment MkDocs builds the pages with.
     @event_priority(-1000)
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.left_out:
+            self._drop_left_out(nav)
         self._nav = nav
         # The files and their URLs are final now: the child composes with them.
         if self.config.enabled and self.settings is not None:
             self._start_composing(config, files)
         return nav
+
+    def _drop_left_out(self, nav: Any) -> None:
+        """A `nav:` entry naming a postmortem this build leaves out is taken out of the
+        navigation (it would link to a page that is not built, on every page), with an
+        INFO line, as for a body link to one."""
+        dropped: list[Any] = []
+
+        def prune(items: list[Any]) -> list[Any]:
+            kept = []
+            for item in items:
+                children = getattr(item, "children", None)
+                if children is not None:
+                    item.children = prune(children)
+                    if item.children or not children:
+                        kept.append(item)
+                elif getattr(item, "file", None) is not None and item.file.src_uri in self.left_out.sources:
+                    dropped.append(item)
+                else:
+                    kept.append(item)
+            return kept
+
+        nav.items = prune(nav.items)
+        if not dropped:
+            return
+        nav.pages = [page for page in nav.pages if page not in dropped]
+        _add_previous_and_next_links(nav.pages)
+        for page in dropped:
+            log.info(f"nav lists {visible(page.file.src_uri)}, a postmortem this build leaves out: "
+                     "it is not in the navigation")
 
     @event_priority(-1000)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

@@ -13,8 +13,11 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urljoin, urlsplit
 
-_ANCHOR = re.compile(r'<a\s[^>]*?\bhref="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
-_HREF = re.compile(r'href="([^"#?]*)')
+# An attribute's value, however it is quoted (raw HTML in a page may use any form).
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
+_ANCHOR = re.compile(r"<a\b[^>]*?\bhref" + _VALUE + r"[^>]*>(.*?)</a\s*>", re.DOTALL | re.IGNORECASE)
+_SOURCE = re.compile(r"(<(?:img|iframe|embed|source|video|audio|track)\b[^>]*?\bsrc)" + _VALUE, re.IGNORECASE)
+_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']?([^"'\s>#?]*)""", re.IGNORECASE)
 _BASE = "http://site.invalid/"
 
 
@@ -29,8 +32,9 @@ def _name(path: str) -> str:
 class LeftOut:
     """The pages of the postmortems a build leaves out (site-relative URLs, `postmortems/2024/x/`)."""
 
-    def __init__(self, urls: Iterable[str] = ()) -> None:
+    def __init__(self, urls: Iterable[str] = (), sources: Iterable[str] = ()) -> None:
         self.urls = frozenset(urls)
+        self.sources = frozenset(sources)  # their source paths, as MkDocs knows the files
         self._names = frozenset(_name(url) for url in self.urls)
 
     def __bool__(self) -> bool:
@@ -45,16 +49,30 @@ class LeftOut:
         page = urljoin(_BASE, page_url)
         found: list[str] = []
 
-        def replace(match: re.Match[str]) -> str:
-            parts = urlsplit(html.unescape(match.group(1)))
+        def left_out(*values: str | None) -> str | None:
+            """The left-out page a URL (one of `values`, as the quoting allowed) leads to."""
+            raw = next((value for value in values if value is not None), "")
+            parts = urlsplit(html.unescape(raw))
             if parts.scheme or parts.netloc or not parts.path:
-                return match.group(0)  # another site, or an anchor on this page
+                return None  # another site, or an anchor on this page
             target = urlsplit(urljoin(page, parts.path)).path[1:]
             if target.endswith("/index.html"):
                 target = target[: -len("index.html")]
-            if target not in self.urls:
+            return target if target in self.urls else None
+
+        def link(match: re.Match[str]) -> str:
+            target = left_out(*match.group(1, 2, 3))
+            if target is None:
                 return match.group(0)
             found.append(target)
-            return f'<span class="pmkb-left-out">{match.group(2)}</span>'
+            return f'<span class="pmkb-left-out">{match.group(4)}</span>'
 
-        return _ANCHOR.sub(replace, html_text), found
+        def source(match: re.Match[str]) -> str:
+            target = left_out(*match.group(2, 3, 4))
+            if target is None:
+                return match.group(0)
+            found.append(target)
+            return f'{match.group(1)}=""'  # an image shows its alt text; nothing is fetched
+
+        return _SOURCE.sub(source, _ANCHOR.sub(link, html_text)), found
+
