@@ -65,6 +65,8 @@ def line_of(text: str, start: str) -> int:
         ("  - title: Validate pool settings in the config pipeline",
          "  - title: Validate pool settings #3 in the config pipeline", 40,
          "so `action_items[2].title` is `Validate pool settings`"),
+        ("  revenue: about EUR 12,000 in abandoned baskets", "  revenue: about EUR 12,000 #estimate", 25,
+         "` #estimate` starts a YAML comment, so `impact.revenue` is `about EUR 12,000`"),
     ],
 )
 def test_a_comment_right_after_a_hash_that_cuts_a_value_is_a_warning(old, new, line, part):
@@ -90,12 +92,46 @@ def test_only_a_hash_right_before_a_word_is_reported():
         .replace("severity: SEV2", "severity: SEV2 ## worst of the quarter")
         .replace("ticket: https://tracker.example.com/SRE-1", "ticket: https://tracker.example.com/SRE-1#top")
         .replace("detection: alert", "detection: alert # paged at 09:19")
-        .replace("teams: [checkout, sre]", "teams:\n  - checkout #payments\n  - sre")
+        .replace("teams: [checkout, sre]", "teams:\n  - checkout #payments\n  - sre")  # a slug: see below
+        .replace("trigger: config push lowering max pool size", "trigger: config push lowering #pool size")
     )
     result = check(text)
-    assert [(f.line, f.code) for f in result.findings] == [(14, "frontmatter.comment")], shown(result)
-    assert "` #payments` starts a YAML comment, so `teams[1]` is `checkout`" in result.findings[0].message
+    assert [(f.line, f.code) for f in result.findings] == [(line_of(text, "trigger:"), "frontmatter.comment")], shown(result)
+    assert "` #pool size` starts a YAML comment, so `trigger` is `config push lowering`" in result.findings[0].message
     assert result.record.title == "Checkout latency #2 after push"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("severity: SEV2", "severity: SEV3 #was-SEV2"),
+        ("status: published", "status: published #since-monday"),
+        ("visibility: public", "visibility: public #approved"),
+        ("id: PM-2024-001", "id: PM-2024-001 #renumbered"),
+        ("started_at: 2024-03-14T09:12:00Z", "started_at: 2024-03-14T09:12:00Z #utc"),
+        ("detection: alert", "detection: alert #pagerduty"),
+        ("near_miss: false", "near_miss: false #sadly"),
+        ("teams: [checkout, sre]", "teams:\n  - checkout #payments\n  - sre"),
+        ("tags: [connection-pool, config]", "tags:\n  - connection-pool #hikari\n  - config"),
+        ("authors: [Priya Raman]", "authors:\n  - Priya Raman #on-call"),
+        ("  users_affected: 4200", "  users_affected: 4200 #approx"),
+        ("  error_budget_consumed_pct: 35.5", "  error_budget_consumed_pct: 35.5 #of-q1"),
+        ("  - category: config-change", "  - category: config-change #mostly"),
+        ("    owner: sre\n", "    owner: sre #platform\n"),
+        ("    due: 2024-04-30", "    due: 2024-04-30 #moved"),
+        ("    status: done", "    status: done #verified"),
+        ("    priority: P1", "    priority: P1 #was-P2"),
+        ("    ticket: https://tracker.example.com/SRE-1", "    ticket: https://tracker.example.com/SRE-1 #old"),
+        ("    factor: observability-detection", "    factor: observability-detection #main"),
+        ("related: []", "related:\n  - PM-2023-017 #same-pool"),
+    ],
+)
+def test_a_comment_after_a_value_that_is_not_free_text_is_not_reported(old, new):
+    # An enumeration, an id, a slug, a name, a date, a number or a URL never holds a `#`: a
+    # ` #word` after it is a YAML comment written as one, not a value cut short (and
+    # `--strict` fails on warnings).
+    result = check(sub(old, new))
+    assert result.findings == (), shown(result)
 
 
 # --- 2. YAML syntax errors say what to write ------------------------------------------
@@ -150,6 +186,87 @@ def test_a_key_without_a_space_after_its_colon_is_pointed_at():
     finding = only(check(sub("severity: SEV2", "severity:SEV2")), "frontmatter.yaml")
     assert finding.line == 6, finding.message
     assert "put a space after the `:` of a key: `severity: SEV2`" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "hint"),
+    [
+        ("services: [checkout-api, payments-gateway]", "services: [catalog-db, inventory-service", 12,
+         "the list opened with `[` on this line is never closed: add `]`, `services: [catalog-db, inventory-service]`"),
+        ("services: [checkout-api, payments-gateway]", "services: [catalog-db, inventory-service  # both", 12,
+         "never closed: add `]`, `services: [catalog-db, inventory-service]`"),
+        ("teams: [checkout, sre]", "teams: {checkout: payments", 13,
+         "the mapping opened with `{` on this line is never closed: add `}`, `teams: {checkout: payments}`"),
+        ("related: []", "related: [PM-2023-017", 45,
+         "the list opened with `[` on this line is never closed: add `]`, `related: [PM-2023-017]`"),
+        ("services: [checkout-api, payments-gateway]", "services: [catalog-db,\n  inventory-service", 12,
+         "the list opened with `[` on this line is never closed: add `]` after its last entry"),
+        ("teams: [checkout, sre]", "teams:\n  - [checkout, sre\n  - payments", 14,
+         "never closed: add `]`, `- [checkout, sre]`"),
+        ("action_items:\n  - title: Add", "action_items: [{title: Add", 31,
+         "the `[` and `{` opened on this line are never closed: add `}]` after its last entry"),
+    ],
+)
+def test_a_list_or_mapping_never_closed_says_what_to_add(old, new, line, hint):
+    # Quoting `[catalog-db, inventory-service` as text would only turn the error into
+    # "`services` must be a list".
+    finding = only(check(sub(old, new)), "frontmatter.yaml")
+    assert finding.line == line, finding.message
+    assert hint in finding.message, finding.message
+    assert "in quotes" not in finding.message, finding.message
+
+
+def test_a_text_value_starting_with_a_bracket_never_closed_is_quoted():
+    finding = only(check(sub(TITLE, "title: [SEV2 Checkout latency")), "frontmatter.yaml")
+    assert finding.line == 3
+    assert (
+        "the list opened with `[` on this line is never closed, and `title` is text: if the `[` is part of it, "
+        'put the whole value in quotes, `title: "[SEV2 Checkout latency"`'
+    ) in finding.message, finding.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "closing", "shown_line", "fixed"),
+    [
+        # The next `'` is an apostrophe 38 lines down: libyaml fails there, in the mapping.
+        (("    owner: Priya Raman", "    owner: Priya's team"), (TITLE, "title: 'Checkout latency after a config push"),
+         "38 lines down (`owner: Priya's team`)", 3, "`title: 'Checkout latency after a config push'`"),
+        (("  - title: Validate pool settings", '  - title: Validate "pool" settings'),
+         (TITLE, 'title: "Checkout latency after a config push'),
+         '37 lines down (`- title: Validate "pool" settings in the config pipeline`)', 3,
+         '`title: "Checkout latency after a config push"`'),
+        (("    owner: Priya Raman", "    owner: Priya's team"), ("    owner: sre\n", "    owner: 'sre\n"),
+         "8 lines down (`owner: Priya's team`)", 33, "`owner: 'sre'`"),
+    ],
+)
+def test_a_quote_never_closed_is_pointed_at_where_it_opens(old, new, closing, shown_line, fixed):
+    text = sub(*new, sub(*old))
+    finding = only(check(text), "frontmatter.yaml")
+    assert finding.line == shown_line, finding.message
+    quote = new[1].split(": ", 1)[1][0]
+    opened = f"the `{quote}` that opens the value on this line is never closed, so YAML reads on to the next `{quote}`"
+    assert f"{opened}, {closing}" in finding.message, finding.message
+    assert f"close the value on this line: {fixed}" in finding.message, finding.message
+
+
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_a_quote_left_open_to_the_end_says_it_is_never_closed(quote):
+    finding = only(check(sub(TITLE, f"title: {quote}Checkout latency after a config push")), "frontmatter.yaml")
+    assert finding.line == 3, finding.message
+    assert (
+        f"the `{quote}` that opens this value is never closed: add `{quote}` at its end, "
+        f"`title: {quote}Checkout latency after a config push{quote}`"
+    ) in finding.message, finding.message
+    assert "inside a value" not in finding.message, finding.message
+
+
+def test_a_value_quoted_over_several_lines_on_purpose_is_not_taken_for_a_quote_left_open():
+    text = sub("summary: For 19 minutes, 12% of checkouts timed out after a connection-pool setting was lowered.",
+               "summary: 'For 19 minutes, 12% of checkouts timed out\n  after a connection-pool setting was lowered.'")
+    assert check(text).findings == ()
+    finding = only(check(sub("trigger: config push", "trigger: config: push", text)), "frontmatter.yaml")
+    assert finding.line == line_of(text, "trigger:"), finding.message
+    assert "never closed" not in finding.message, finding.message
 
 
 def test_a_body_read_as_yaml_because_the_closing_line_is_missing():
@@ -221,6 +338,49 @@ def test_a_key_like_an_optional_or_present_field_stays_a_warning():
 def test_a_list_written_as_one_value_is_shown_with_the_authors_values(old, new, example):
     finding = only(check(sub(old, new)), "frontmatter.type")
     assert f"must be a list, not a string; write it like {example}" in finding.message, finding.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("services: [checkout-api, payments-gateway]",
+         "services:\n  -catalog-db\n  -inventory-service\n  -data-pipeline\n  -order-service",
+         "`services` must be a list, not a string; each list entry needs a space after its `-`: `  - catalog-db`"),
+        ("authors: [Priya Raman]", "authors:\n  -Tomasz Wiśniewski\n  - Lucía Fernández",
+         "`authors` must be a list, not a string; each list entry needs a space after its `-`: `  - Tomasz Wiśniewski`"),
+    ],
+)
+def test_list_entries_without_a_space_after_their_dash_are_pointed_at(old, new, hint):
+    # YAML reads the lines as one text folded over them (`-catalog-db -inventory-service ...`).
+    finding = only(check(sub(old, new)), "frontmatter.type")
+    assert finding.message == hint, finding.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "example"),
+    [
+        # Over several lines: the entries of a block list folded into one text.
+        ("tags: [connection-pool, config]", "tags: postgresql pg-upgrade\n  - logical-replication\n  - wal",
+         "`tags: [database, failover]`"),
+        ("services: [checkout-api, payments-gateway]", "services: catalog-db\n  inventory-service",
+         "`services: [checkout-api]`"),
+        # One line, but without commas: several values, not one.
+        ("tags: [connection-pool, config]", "tags: postgresql pg-upgrade logical-replication",
+         "`tags: [database, failover]`"),
+        ("services: [checkout-api, payments-gateway]", "services: catalog-db inventory-service",
+         "`services: [checkout-api]`"),
+        ("authors: [Priya Raman]", "authors: Priya Raman - Tomasz Wiśniewski", "`authors: [Jane Doe]`"),
+        ("authors: [Priya Raman]", "authors: -Priya Raman", "`authors: [Jane Doe]`"),
+    ],
+)
+def test_a_list_value_that_is_not_one_line_of_entries_gets_the_generic_example(old, new, example):
+    finding = only(check(sub(old, new)), "frontmatter.type")
+    assert finding.message.endswith(f"must be a list, not a string; write it like {example}"), finding.message
+
+
+def test_names_with_hyphens_are_one_entry_each():
+    finding = only(check(sub("authors: [Priya Raman]", "authors: Jean-Luc Picard, Priya Raman")), "frontmatter.type")
+    assert "write it like `authors: [Jean-Luc Picard, Priya Raman]`" in finding.message, finding.message
 
 
 # --- 5. characters that look like ASCII are named ------------------------------------------

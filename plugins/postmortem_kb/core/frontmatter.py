@@ -58,6 +58,9 @@ _OWN_CHARACTER_CODES = frozenset({"frontmatter.control", "frontmatter.bidi", "fr
 TIME_DEPENDENT_CODES = frozenset({"frontmatter.future"})
 _NOTHING: frozenset[str] = frozenset()
 
+# The example of a list of text, where `[Jane Doe]` (a person) is not one.
+_LIST_EXAMPLES = {"tags": "tags: [database, failover]"}
+
 KIND_NAMES = {
     "str": "a string",
     "int": "an integer",
@@ -365,21 +368,35 @@ class _Checker:
                 self.err(node, "frontmatter.required", f"`{name}` is empty; list at least one, like `{example}`")
             return [] if not required else None
         if node.kind != "seq":
+            how = f"write it like `{example}`"
             if own is not None and node.kind == "str":  # `tags: a, b` (a number stays an example)
-                example = _own_list(name, node.text, slug=own == "slug") or example
-            self.err(
-                node,
-                "frontmatter.type",
-                f"`{name}` must be a list, not {KIND_NAMES[node.kind]}; write it like `{example}`",
-            )
+                how = self.own_list(name, node, slug=own == "slug") or how
+            self.err(node, "frontmatter.type", f"`{name}` must be a list, not {KIND_NAMES[node.kind]}; {how}")
             return None
         if required and not node.value:
             self.err(node, "frontmatter.required", f"`{name}` is empty; list at least one, like `{example}`")
             return None
         return list(node.value)
 
+    def own_list(self, name: str, node: Y, *, slug: bool) -> str | None:
+        """How to write a list given as one text value, with the author's own values when they
+        are one line of comma-separated entries (`tags: a, b` -> ``write it like `tags: [a, b]```),
+        or None for the generic example. Lines of `-catalog-db` (no space after the dash) are
+        one text folded over lines: each entry needs a space after its dash."""
+        lines = self.source.splitlines()  # as libyaml counts lines
+        written = lines[node.line - 1] if 0 < node.line <= len(lines) else ""
+        text = node.text
+        if text.startswith("-"):
+            dash = _DASH_LINE.match(written)
+            if dash is not None and text.startswith(f"-{dash.group(2)}"):
+                return f"each list entry needs a space after its `-`: `{dash.group(1)}- {dash.group(2)}`"
+        if text not in written:
+            return None  # over several lines (or escaped): no one line of entries to show
+        example = _own_list(name, text, slug=slug)
+        return f"write it like `{example}`" if example is not None else None
+
     def string_list(self, name: str, node: Y, *, required: bool, slug: bool) -> tuple[str, ...] | None:
-        example = f"{name}: [checkout-api]" if slug else f"{name}: [Jane Doe]"
+        example = f"{name}: [checkout-api]" if slug else _LIST_EXAMPLES.get(name, f"{name}: [Jane Doe]")
         items = self.items(name, node, required=required, example=example, own="slug" if slug else "text")
         if items is None:
             return None
@@ -772,10 +789,21 @@ def check_front_matter(
     return result
 
 
+# The free-text values, as `_cut_comments` labels them, where a `#` plausibly belongs to the
+# text (`#2`, `#4521`). `severity: SEV3 #was-SEV2` on an enumeration, an id, a slug, a date,
+# a number or a URL is a YAML comment written as one: never reported.
+_TEXT_LABEL = re.compile(
+    r"(?:title|summary|trigger|impact\.revenue"
+    r"|contributing_factors\[\d+\]\.description|action_items\[\d+\]\.title)\Z"
+)
+
+
 def _report_cut_comments(c: _Checker, comments: tuple[tuple[int, str, str, str], ...]) -> None:
-    """Warn about values a YAML comment cut short: `title: Checkout latency #2 after push`
-    is `Checkout latency`, silently, unless the author hears about it."""
+    """Warn about free-text values a YAML comment cut short: `title: Checkout latency #2
+    after push` is `Checkout latency`, silently, unless the author hears about it."""
     for line, label, value, comment in comments:
+        if not _TEXT_LABEL.match(label):
+            continue
         shown = f"`{_clip(value)}`" if value else "empty"
         c.report.warning(
             line + c.offset,
@@ -798,10 +826,25 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
+# A line that is a list entry without a space after its dash: `  -catalog-db`.
+_DASH_LINE = re.compile(r"([ \t]*)-([^\s-].*?)[ \t]*\Z")
+# An entry that is not one value: a dash or bullet list folded into it (`a - b`, `-a`).
+_NOT_AN_ENTRY = re.compile(r"\A[-*+\u2022]|[ \t][-*+\u2022]([ \t]|\Z)")
+
+
 def _own_list(name: str, text: str, *, slug: bool) -> str | None:
-    """`tags: [connection-pool, config]` for `tags: connection-pool, config`: a single value
-    written as the list the author meant, its commas separating the entries."""
+    """`tags: [connection-pool, config]` for `tags: connection-pool, config`: a one-line value
+    written as the list the author meant, its commas separating the entries. None when an
+    entry does not look like one value (then the generic example is better than nonsense)."""
+    if "\n" in text:
+        return None
     entries = [part.strip() for part in text.split(",")]
+    if any(_NOT_AN_ENTRY.search(part) for part in entries):
+        return None
+    if (slug or name == "tags") and any("-" in part and len(part.split()) > 1 for part in entries):
+        # `tags: postgresql pg-upgrade`: slugs or keywords separated by spaces, not one value
+        # (`Checkout API` is one; a name like `Jean-Luc Picard` is, in `authors`).
+        return None
     if slug:
         entries = [re.sub(r"[^a-z0-9]+", "-", part.casefold()).strip("-") for part in entries]
     entries = [part for part in entries if part]

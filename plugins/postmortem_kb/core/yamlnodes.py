@@ -35,6 +35,9 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
+from yaml.tokens import ScalarToken
+
+from .schema import ACTION_ITEM_FIELDS, FACTOR_FIELDS, FIELDS, IMPACT_FIELDS
 
 try:  # PyYAML built with libyaml
     from yaml import CSafeLoader as _Loader
@@ -302,7 +305,16 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
     line = mark.line + 1 if mark is not None else 1
     problem = exc.problem or str(exc)
     context = f" ({exc.context})" if exc.context else ""
-    if (
+    lines = text.splitlines()  # as libyaml counts lines (U+2028 is a break too)
+    unclosed = None
+    if exc.context_mark is not None and exc.context and "flow" in exc.context:
+        unclosed = _unclosed_flow(lines, exc.context_mark.line, exc.context_mark.column)
+    if unclosed is not None:
+        # `services: [a, b` never closed: libyaml stops at the line after it, where the list
+        # runs into the next key. Say what is missing, at the line of the `[` (which is not
+        # text to quote: that only turns the list into a string).
+        line = exc.context_mark.line + 1
+    elif (
         exc.context
         and exc.context_mark is not None
         and exc.context_mark.line + 1 < line
@@ -311,15 +323,21 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
         # libyaml notices an unclosed `[`, `{` or quote only lines later: point at where it opened.
         line = exc.context_mark.line + 1
         context = f" ({exc.context} that starts on this line and is never closed properly)"
-    elif (
-        problem == "could not find expected ':'"
-        and exc.context_mark is not None
-        and exc.context_mark.line + 1 < line
-    ):
-        # A line that is not `key: value` is noticed at the next line; the text that should
-        # have been a key starts where the context mark is (`severity:\u00a0SEV2`, `-item`).
-        line = exc.context_mark.line + 1
-    lines = text.splitlines()  # as libyaml counts lines (U+2028 is a break too)
+    else:
+        # A quote left open that a quote lines further down closed (`title: 'Checkout`, then
+        # `owner: Priya's team`): libyaml's context is then the mapping around it, not the
+        # quoted value, so the branch above cannot point at it.
+        run_on = _quote_run_on(text, lines, exc.problem_mark) if exc.problem_mark is not None else None
+        if run_on is not None:
+            return run_on[0] + 1, f"invalid YAML: {problem} (further down): {run_on[1]}"
+        if (
+            problem == "could not find expected ':'"
+            and exc.context_mark is not None
+            and exc.context_mark.line + 1 < line
+        ):
+            # A line that is not `key: value` is noticed at the next line; the text that should
+            # have been a key starts where the context mark is (`severity:\u00a0SEV2`, `-item`).
+            line = exc.context_mark.line + 1
     body = _body_read_as_yaml(lines, line)
     if body is not None:
         heading_line, heading = body
@@ -328,8 +346,8 @@ def _syntax_error(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str]:
             f"the Markdown body, so the body, from this line (`{heading}`), is read as YAML; "
             "add a `---` line before this heading"
         )
-    hints = _line_hints(lines, line, problem, exc)
-    if not hints and line > 1 and _lookalike_hint(lines[line - 2]):
+    hints = _line_hints(lines, line, problem, exc, unclosed)
+    if not hints and unclosed is None and line > 1 and _lookalike_hint(lines[line - 2]):
         # The odd character is on the line above: libyaml only noticed it here.
         line -= 1
         hints = _line_hints(lines, line, problem, exc)
@@ -382,19 +400,24 @@ def _single_quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _line_hints(lines: list[str], line: int, problem: str, exc: yaml.MarkedYAMLError) -> list[str]:
-    """What to write instead, for the common mistakes on the line of a syntax error."""
+def _line_hints(
+    lines: list[str], line: int, problem: str, exc: yaml.MarkedYAMLError, unclosed: str | None = None
+) -> list[str]:
+    """What to write instead, for the common mistakes on the line of a syntax error.
+    `unclosed`: the brackets a flow list or mapping opened on the line lacks (`]`, `}]`)."""
     if not 0 < line <= len(lines):
         return []
     source = lines[line - 1]
     hints: list[str] = []
+    entry = _VALUE_LINE.match(source)
+    if unclosed is not None and not (entry is not None and entry.group(2) in _TEXT_KEYS):
+        hints.append(_unclosed_flow_hint(lines, line, unclosed))
     lookalike = _lookalike_hint(source)
     if lookalike:
         hints.append(lookalike)
     indent = source[: len(source) - len(source.lstrip())]
     if "\t" in indent:
         hints.append("this line is indented with a tab: YAML allows only spaces for indentation")
-    entry = _VALUE_LINE.match(source)
     if entry is not None:
         lead, key, value = entry.groups()
         item = "- " if lead.strip() else ""  # an entry of a list of mappings: `- title: ...`
@@ -404,11 +427,25 @@ def _line_hints(lines: list[str], line: int, problem: str, exc: yaml.MarkedYAMLE
             return f"`` {shown} ``" if "`" in shown else f"`{shown}`"  # backticks quote backticks
 
         start = value[0]
-        if start in "[{" and _text_after_flow(value):
+        if unclosed is not None:
+            if key in _TEXT_KEYS:  # `title: [SEV2 Checkout latency`: text, not a list left open
+                kind = "list" if start == "[" else "mapping"
+                hints.append(
+                    f"the {kind} opened with `{start}` on this line is never closed, and `{key}` is "
+                    f"text: if the `{start}` is part of it, put the whole value in quotes, "
+                    f"{written(_quoted(value))}"
+                )
+        elif start in "[{" and _text_after_flow(value):
             kind = "a list" if start == "[" else "a mapping"
             hints.append(
                 f"a value that starts with `{start}` is read as {kind}: if the `{start}` is part of "
                 f"the text, put the whole value in quotes, {written(_quoted(value))}"
+            )
+        elif start in "'\"" and _never_closed(value, start):
+            # `title: 'Checkout latency` (the stream ended inside the quotes).
+            hints.append(
+                f"the `{start}` that opens this value is never closed: add `{start}` at its end, "
+                f"{written(value + start)}"
             )
         elif start in "'\"" and _closes_early(value, start):
             inner = value[1:-1] if len(value) > 1 and value.endswith(start) else value[1:]
@@ -455,6 +492,144 @@ def _line_hints(lines: list[str], line: int, problem: str, exc: yaml.MarkedYAMLE
                 "a `- ` list entry, or the continuation of the value above it"
             )
     return hints
+
+
+# Keys whose values are free text (`title: [SEV2 Checkout` is text, not a list left open).
+_TEXT_KEYS = frozenset(
+    spec.name
+    for fields in (FIELDS, IMPACT_FIELDS, FACTOR_FIELDS, ACTION_ITEM_FIELDS)
+    for spec in fields.values()
+    if spec.type == "string"
+)
+_CLOSER = {"[": "]", "{": "}"}
+_OPENER = {"]": "[", "}": "{"}
+
+
+def _unclosed_flow(lines: list[str], row: int, column: int) -> str | None:
+    """The closing brackets (`]`, `}]`) that a flow list or mapping opened on line `row`
+    (0-based) lacks in the whole text, or None when it is closed somewhere. The scan starts
+    at the line's first `[` or `{` (libyaml's mark is the innermost collection) and skips
+    quoted text and comments. Read only on a syntax error."""
+    if not 0 <= row < len(lines):
+        return None
+    text = lines[row]
+    starts = [i for i in (text.find("["), text.find("{")) if i != -1]
+    if not starts:
+        return None
+    first = min(starts)
+    if column < first:
+        return None
+    stack: list[tuple[str, int]] = []
+    quote = ""
+    for at in range(row, len(lines)):
+        text = lines[at]
+        index = first if at == row else 0
+        previous = " "
+        while index < len(text):
+            char = text[index]
+            if quote:
+                if char == quote:
+                    if quote == "'" and text[index + 1 : index + 2] == "'":
+                        index += 2
+                        continue
+                    quote = ""
+                elif quote == '"' and char == "\\":
+                    index += 1
+            elif char in "[{":
+                stack.append((char, at))
+            elif char in "]}":
+                if stack:
+                    stack.pop()
+                if not stack:
+                    return None  # closed (by this bracket, or a stray one)
+            elif char in "'\"" and previous in " \t[{,:":
+                quote = char
+            elif char == "#" and previous in " \t":
+                break  # a comment, to the end of the line
+            previous = char
+            index += 1
+    opened = [bracket for bracket, at in stack if at == row]
+    if not opened:
+        return None
+    return "".join(_CLOSER[bracket] for bracket in reversed(opened))
+
+
+def _unclosed_flow_hint(lines: list[str], line: int, closers: str) -> str:
+    """`the list opened with `[` on this line is never closed: add `]`, `services: [a, b]``,
+    the corrected line shown when the list is all on its line (the next line is a key or an
+    entry of the same level, not more of the list)."""
+    source = lines[line - 1]
+    opened = [_OPENER[c] for c in reversed(closers)]
+    if len(opened) == 1:
+        kind = "list" if opened[0] == "[" else "mapping"
+        what = f"the {kind} opened with `{opened[0]}` on this line is never closed"
+    else:
+        what = f"the {' and '.join(f'`{o}`' for o in opened)} opened on this line are never closed"
+    indent = len(source) - len(source.lstrip())
+    following = next((t for t in lines[line:] if t.strip() and not t.lstrip().startswith("#")), None)
+    one_line = following is None or (
+        len(following) - len(following.lstrip()) <= indent
+        and (_KEY_LINE.match(following) is not None or following.lstrip().startswith("- "))
+    )
+    if not one_line:
+        return f"{what}: add `{closers}` after its last entry"
+    comment = re.search(r"[ \t]+#", source)  # the `]` goes before a comment after the list
+    fixed = (source[: comment.start()] if comment else source).strip() + closers
+    shown = f"`` {fixed} ``" if "`" in fixed else f"`{fixed}`"
+    return f"{what}: add `{closers}`, {shown}"
+
+
+def _quote_run_on(text: str, lines: list[str], problem: Any) -> tuple[int, str] | None:
+    """(line, hint) for a quoted value left open that the next quote, lines further down,
+    closed: `title: 'Checkout latency` runs on to the `'` of `owner: Priya's team`, where
+    libyaml fails, far below the mistake. Found among the tokens before the error: a quoted
+    value spanning lines that swallowed keys of its own level. Read only on a syntax error."""
+    limit = (problem.line, problem.column)
+    found = None
+    loader = _Loader(text)
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None:
+                break
+            start = token.start_mark
+            if (start.line, start.column) >= limit:
+                break
+            if token.__class__ is ScalarToken and token.style in ("'", '"') and token.end_mark.line > start.line:
+                found = token
+    except yaml.YAMLError:
+        pass  # the scanner's own error: the tokens before it are what counts
+    finally:
+        loader.dispose()
+    if found is None:
+        return None
+    opened, closed = found.start_mark.line, found.end_mark.line
+    if problem.line - closed > 1 or not 0 <= opened < closed < len(lines):
+        return None
+    source = lines[opened]
+    indent = len(source) - len(source.lstrip())
+    if not any(
+        _KEY_LINE.match(other) and len(other) - len(other.lstrip()) <= indent
+        for other in lines[opened + 1 : closed + 1]
+    ):
+        return None  # a value written over several lines on purpose: it swallowed no key
+    quote = found.style
+    fixed = source.strip() + quote
+    shown = f"`` {fixed} ``" if "`" in fixed else f"`{fixed}`"
+    closing = lines[closed].strip()
+    closing_shown = f"`` {closing} ``" if "`" in closing else f"`{closing}`"
+    count = closed - opened
+    return opened, (
+        f"the `{quote}` that opens the value on this line is never closed, so YAML reads on to the "
+        f"next `{quote}`, {count} line{'s' if count != 1 else ''} down ({closing_shown}); "
+        f"close the value on this line: {shown}"
+    )
+
+
+def _never_closed(value: str, quote: str) -> bool:
+    """Whether a quoted value is left open with no other quote in it (`'Checkout latency`)."""
+    rest = value[1:].replace("''", "") if quote == "'" else value[1:].replace('\\"', "")
+    return quote not in rest
 
 
 def _text_after_flow(value: str) -> bool:
