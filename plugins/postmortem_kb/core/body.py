@@ -7,7 +7,8 @@ timestamp and optionally a kind marker such as `[decision]`.
 What an author writes nearly right (`## Impacts`, `### Timeline`, a setext
 heading, `**What went well**`, `9:19am`, `09:12 CET`) is reported at its own
 line with what to write; that search runs only when something is missing or a
-stamp is followed by something else than ` [`, so a clean body never pays for it.
+time is followed by something else than a `[kind]` or the start of a description,
+so a clean body never pays for it.
 """
 
 from __future__ import annotations
@@ -80,7 +81,12 @@ _SUFFIX = (
     r"|(?P<offset>Z|\+[0-9]{2}:?[0-9]{2}|[ \t]\+[0-9]{2}:[0-9]{2}|-[0-9]{2}:?[0-9]{2})(?![\w:])"
     r")"
 )
+# The rest of an entry without a `[kind]` that starts as a description does (`09:12 the alert
+# fires`, `09:12 - 502s rise`, `09:12: paged`): a separator, or blanks then a `-`, a digit or a
+# lowercase letter that does not begin `am`/`pm`. No am/pm, zone name or offset starts so.
+_PLAIN_REST = re.compile(r"[ \t]*[:|–—]|[ \t]+(?:[-0-9b-oq-z]|[ap][^.mM])")
 _DAY = dt.timedelta(days=1)
+_UTC = dt.timezone.utc
 
 
 _REQUIRED_KEYS = tuple((title, normalise_heading(title)) for title in REQUIRED_SECTIONS)
@@ -180,7 +186,6 @@ def parse_body(
     body_line: int,
     report: Reporter,
     started_at: dt.datetime | None,
-    resolved_at: dt.datetime | None = None,
 ) -> ParsedBody:
     # One search of the whole body; the per-line loop only when there is something to report.
     bidi_anywhere = not body.isascii() and BIDI_CONTROLS.search(body)
@@ -214,7 +219,7 @@ def parse_body(
     if lessons is not None:
         last_line = lessons.line + lessons.text.count("\n") + 1
         sub_keys = {s.key for s in sections if s.level == 3 and lessons.line < s.line <= last_line}
-        absent = [] if sub_keys.issuperset(_LESSONS_KEYSET) else [(t, k) for t, k in _LESSONS_KEYS if k not in sub_keys]
+        absent = [] if _LESSONS_KEYSET <= sub_keys else [(t, k) for t, k in _LESSONS_KEYS if k not in sub_keys]
         if absent:
             lessons_misses = _lessons_near_misses(lessons, last_line, sections, absent)
         for title, key in absent:
@@ -257,7 +262,7 @@ def parse_body(
     timeline: tuple[TimelineEntry, ...] = ()
     section = by_key.get("timeline")
     if section is not None and _has_content(section.text):
-        timeline = parse_timeline(section, report, started_at, resolved_at)
+        timeline = parse_timeline(section, report, started_at)
     return ParsedBody(tuple(sections), timeline)
 
 
@@ -472,6 +477,12 @@ def _written_offset(text: str) -> str | None:
     return f"{sign}{hours:02d}:{minutes:02d}"
 
 
+def _same_offset(one: str, other: str) -> bool:
+    """Whether two offsets as written (`Z`, `+00:00`, `-00:00`, `+02:00`) are the same."""
+    zero = ("Z", "+00:00", "-00:00")
+    return one == other or (one in zero and other in zero)
+
+
 def _suffix_problem(
     text: str, end: int, clock: dt.time, time_text: str, date_text: str | None, day: dt.date, zone: str
 ) -> str | None:
@@ -493,10 +504,13 @@ def _suffix_problem(
     seconds = f":{clock.second:02d}" if time_text.count(":") == 2 else ""
     ampm, name, offset = found.group("ampm", "zone", "offset")
     if ampm is not None:
-        if clock.hour > 12:
-            # `14:05 PM confirms`: a product manager, not a 12-hour clock.
-            if ampm[:1] in " \t" and ampm.strip().isupper():
+        if ampm[:1] in " \t" and ampm[1:] in ("AM", "PM"):
+            # `11:30 AM (account manager) calls`, `11:30 PM joins`, `14:05 PM confirms`: a person;
+            # a 12-hour clock only when the entry ends there or goes on with its `[kind]` or a separator.
+            after = text[found.end() :].lstrip("*`_").lstrip(" \t")
+            if clock.hour > 12 or (after and after[0] not in "[-–—:|"):
                 return None
+        if clock.hour > 12:
             hour = clock.hour
         else:
             hour = clock.hour % 12 + (12 if ampm.strip()[:1] in "pP" else 0)
@@ -520,6 +534,12 @@ def _suffix_problem(
         which = " (with that zone's UTC offset)" if wanted == "+HH:MM" else ""
         if date_text:
             return f"`{written}`: a zone name is not read; write the offset: `{date_text} {hhmm}{wanted}`{which}"
+        if zone and _same_offset(wanted, zone):
+            # `10:40 CEST` with `started_at` at +02:00: the time is already read in that zone.
+            return (
+                f"`{written}`: a zone name is not read, and none is needed: a time without a date is in the zone "
+                f"of `started_at` (`{zone}`, {name}'s offset); drop the zone name: `{hhmm}`"
+            )
         where = f" (`{zone}`)" if zone else ""
         return (
             f"`{written}`: a zone name is not read; a time without a date is in the zone of "
@@ -544,15 +564,14 @@ def parse_timeline(
     section: Section,
     report: Reporter,
     started_at: dt.datetime | None,
-    resolved_at: dt.datetime | None = None,
 ) -> tuple[TimelineEntry, ...]:
     tz = started_at.tzinfo if started_at is not None else dt.timezone.utc
     current_date = started_at.astimezone(tz).date() if started_at is not None else dt.date(2000, 1, 1)
-    # `started_at` is not in UTC: a `UTC` after a time-only stamp would be misread.
-    utc_elsewhere = started_at is not None and bool(started_at.utcoffset())
+    # `started_at` is not in UTC: a `UTC` the stamp grammar took after a time would be misread.
+    # (`parse_datetime` gives UTC as the `timezone.utc` singleton: no call needed to tell.)
+    utc_elsewhere = tz is not _UTC
     entries: list[TimelineEntry] = []
     previous: TimelineEntry | None = None
-    previous_time, previous_dated = "", None
     # Lines meant as entries but reported on their own (a template placeholder, a 12-hour
     # time): counted for `too-short`, which would only repeat their finding.
     reported = 0
@@ -595,9 +614,14 @@ def parse_timeline(
                         continue
                     delta = dt.timedelta(hours=hours, minutes=minutes)
                     entry_tz = dt.timezone(delta if offset[0] == "+" else -delta)
-        # ` [kind]` right after the stamp is the usual case: only something else may be a suffix
-        # (or a `UTC` the stamp grammar took, when `started_at` is in another zone).
-        if not offset and (not rest.startswith(" [") or (utc_elsewhere and "UTC" in text[: match.start("rest")])):
+        # A `[kind]` right after the stamp (after a separator at most) is the usual case: then no
+        # am/pm, zone name or offset stands between them, and one test of a group the match already
+        # has decides. Otherwise what follows the time is looked at, unless it starts as a description
+        # does; and a `UTC` the stamp grammar took matters when `started_at` is in another zone.
+        if (kind is None or utc_elsewhere) and not offset and (
+            (kind is None and _PLAIN_REST.match(rest) is None)
+            or (utc_elsewhere and "UTC" in text and "UTC" in text[: match.start("rest")])
+        ):
             end = match.end("tonly") if time_only else match.end("time")
             zone = _offset_text(started_at.utcoffset()) if started_at is not None else ""
             problem = _suffix_problem(text, end, clock, time_text, date_text, current_date, zone)
@@ -623,20 +647,16 @@ def parse_timeline(
         description = rest.strip().lstrip("-–—:|").strip()
         stamp = text[: match.start("rest")].strip("*`_ ")
         entry = TimelineEntry(at, stamp, kind, description, line)
-        if date_text and started_at is not None:
-            # Only a dated entry moves the timeline to another day: the undated ones after it share it.
-            _check_range(report, entry, started_at, resolved_at)
         if previous is not None and at < previous.at:
             report.error(
                 line,
                 "timeline.order",
                 f"timeline entry `{stamp}` is earlier than the entry before it (`{previous.stamp}` on "
                 f"line {previous.line}); keep the timeline in chronological order"
-                + ("" if date_text else _order_hint(previous, previous_time, previous_dated, len(entries) == 1,
-                                                     time_text, started_at, tz)),
+                + ("" if date_text else _order_hint(previous, len(entries) == 1, time_text, started_at, tz)),
             )
         entries.append(entry)
-        previous, previous_time, previous_dated = entry, time_text, date_text
+        previous = entry
     if len(entries) + reported < MIN_TIMELINE_ENTRIES:
         count = len(entries) + reported
         report.error(
@@ -650,8 +670,6 @@ def parse_timeline(
 
 def _order_hint(
     previous: TimelineEntry,
-    previous_time: str,
-    previous_dated: str | None,
     previous_is_first: bool,
     time_text: str,
     started_at: dt.datetime | None,
@@ -661,37 +679,16 @@ def _order_hint(
     day = previous.at.date()
     if started_at is None or day == dt.date.max:
         return f"; if it happened on a later day, write the date: `YYYY-MM-DD {time_text}`"
-    if (
-        previous_is_first
-        and not previous_dated
-        and previous.at.time() > started_at.astimezone(tz).time()
-        and day > dt.date.min
-    ):
-        # `- 23:55` then `- 00:10` with `started_at` at 00:10: the first entry is the evening
-        # before, not this one the next day (which would put it after `resolved_at`). Dating the
-        # first entry moves the undated ones after it too, so this one needs its date as well.
-        return (
-            f"; if `{previous_time}` (line {previous.line}) was on the day before `started_at`, date both: "
-            f"`{day - _DAY} {previous_time}` there and `{day} {time_text}` here"
-        )
+    if previous_is_first and previous.at.time() > started_at.astimezone(tz).time() and day > dt.date.min:
+        # Read again from its stamp (only here, not for every entry): whether it has a date, its time.
+        stamp = _ENTRY.match(previous.stamp)
+        if stamp is not None and not stamp.group("date"):
+            # `- 23:55` then `- 00:10` with `started_at` at 00:10: the first entry is the evening
+            # before, not this one the next day (which would put it after `resolved_at`). Dating the
+            # first entry moves the undated ones after it too, so this one needs its date as well.
+            previous_time = stamp.group("tonly")
+            return (
+                f"; if `{previous_time}` (line {previous.line}) was on the day before `started_at`, date both: "
+                f"`{day - _DAY} {previous_time}` there and `{day} {time_text}` here"
+            )
     return f"; if it happened on a later day, write the date: `{day + _DAY} {time_text}`"
-
-
-def _check_range(
-    report: Reporter, entry: TimelineEntry, started_at: dt.datetime, resolved_at: dt.datetime | None
-) -> None:
-    """Warn about a dated entry more than a day outside `started_at` to `resolved_at`: a typo'd date."""
-    if entry.at - started_at < -_DAY:
-        report.warning(
-            entry.line,
-            "timeline.range",
-            f"timeline entry `{entry.stamp}` is more than a day before `started_at` "
-            f"({started_at.isoformat()}); check its date",
-        )
-    elif resolved_at is not None and entry.at - resolved_at > _DAY:
-        report.warning(
-            entry.line,
-            "timeline.range",
-            f"timeline entry `{entry.stamp}` is more than a day after `resolved_at` "
-            f"({resolved_at.isoformat()}); check its date",
-        )

@@ -136,6 +136,18 @@ def shown(text: str, column: int, secret: bool) -> str:
     return f'"{text[:4].rstrip()}…" ({len(text)} characters, column {column})'
 
 
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` sorted, overlapping ones joined: each offset is then in at most one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
 class _Directives:
     """Inline `postmortem-lint: disable[=ids]` comments, by file line."""
 
@@ -146,6 +158,7 @@ class _Directives:
         # Where directives are written: their own text (`disable=blameless.root-cause`) is not
         # prose to lint (secrets and personal data are still looked for there).
         self.spans: list[tuple[int, int]] = []
+        self._starts: list[int] = []  # the spans' starts, for `covers`
         if DIRECTIVE_BYTES in segment.shape:
             text = segment.text
             read: set[int] = set()
@@ -177,11 +190,14 @@ class _Directives:
                         "then the end of the comment"
                     )
                 self.unread.append((line, written, why))
-            self.spans.sort()
+            self.spans = _merged(self.spans)
+            self._starts = [start for start, _ in self.spans]
 
     def covers(self, offset: int) -> bool:
-        """True when `offset` is inside a directive's text (a few per document at most)."""
-        return any(start <= offset < end for start, end in self.spans)
+        """True when `offset` is inside a directive's text: a binary search of the sorted,
+        disjoint spans (a generated file may hold thousands of directives)."""
+        index = bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self.spans[index][1]
 
     def disabled(self, rule_id: str, first: int, last: int) -> bool:
         if not self.by_line:
@@ -235,9 +251,12 @@ class _Document:
 
     def in_yaml_value(self, start: int) -> bool:
         """Whether front-matter offset `start` is inside a value (or key), not in a YAML comment;
-        True when the front matter does not parse (then nothing can be told apart)."""
+        True when the front matter does not load (then nothing can be told apart: in
+        `region: {{ region }}` the braces are YAML syntax, yet they are the placeholder)."""
         if self._values is None:
-            spans = yaml_value_spans(self.segment.text[: self.segment.body_start]) or [(0, self.segment.body_start)]
+            whole = [(0, self.segment.body_start)]
+            spans = (yaml_value_spans(self.segment.text[: self.segment.body_start]) if self.root is not None else None)
+            spans = spans or whole
             self._values = ([first for first, _ in spans], spans)
         starts, spans = self._values
         index = bisect_right(starts, start) - 1
