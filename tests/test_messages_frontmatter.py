@@ -458,3 +458,19 @@ def test_only_yaml_1_2_spellings_are_booleans():
         assert result.findings == (), shown(result)
         assert result.record.near_miss is (value.lower() == "true")
     assert only(check(sub("near_miss: false", "near_miss: On")), "frontmatter.type").line == 19
+
+
+def test_a_duplicate_key_says_where_the_first_one_is_relative_to_it():
+    """The YAML's own line numbers are one less than the file's: the message counts from the duplicate."""
+    from postmortem_kb.core.validate import check_text
+    from postmortem_kb.core.settings import Settings
+    from conftest import valid_text
+
+    text = valid_text()
+    lines = text.splitlines()
+    severity = next(i for i, line in enumerate(lines) if line.startswith("severity:"))
+    lines.insert(severity + 2, lines[severity])
+    found = [f for f in check_text("a.md", "\n".join(lines) + "\n", Settings()).findings if f.code == "frontmatter.yaml"]
+    assert [(f.line, f.message) for f in found] == [
+        (severity + 3, "duplicate key `severity` (first defined 2 lines above): keep one")
+    ]

@@ -833,7 +833,11 @@ def _build(loader: Any) -> Y | None:
 
 
 def _duplicate(key: str, line: int, key_lines: dict[str, int]) -> YamlError:
-    return YamlError(line, f"duplicate key `{key}` (first defined on line {key_lines[key]}): keep one")
+    # Said relative to this line: the YAML's own line numbers are not the file's (the
+    # front matter starts on line 2), and this module does not know the offset.
+    above = line - key_lines[key]
+    where = f"{above} line{'s' if above != 1 else ''} above" if above > 0 else "on this line"
+    return YamlError(line, f"duplicate key `{key}` (first defined {where}): keep one")
 
 
 def node_kind(node: Any) -> str:  # pragma: no cover - helper for debugging
