@@ -373,3 +373,20 @@ def test_a_nav_entry_for_a_left_out_postmortem_leaves_the_navigation(tmp_path):
     assert not leaks(texts, "internal")
     home = result.read("index.html")
     assert "zqpublicfile" in home and ">Internal<" not in home  # an emptied section goes too
+
+
+def test_pages_mkdocs_leaves_out_are_not_misplaced(tmp_path):
+    """`exclude_docs` (and MkDocs' default `/templates/`) are never built: nothing to refuse."""
+    import subprocess
+    import sys
+
+    misplaced = postmortem("restricted")
+    root = make_project(tmp_path / "kb", {"2024/zqpublicfile.md": postmortem("public").replace(
+                            "[ZQINTERNAL-ID, ZQRESTRICTED-ID, ZQDRAFT-ID]", "[]")},
+                        {"audience": "public", "reference_date": "2026-01-15"},
+                        docs={"index.md": "# Home\n", "archive/old.md": misplaced, "templates/pm.md": misplaced},
+                        extra_config={"exclude_docs": "archive/\n"})
+    assert build(root).returncode == 0
+    check = subprocess.run([str(Path(sys.executable).with_name("postmortem")), "check", "--no-cache"], cwd=root,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0 and "misplaced" not in check.stdout, check.stdout

@@ -30,7 +30,7 @@ from ..render import urls
 from ..lint import RULES, is_lint_code, lint_file, suggest_rule, unknown_rule_ids
 from .cache import ResultCache, cache_disabled_by_environment
 from .changes import GitError, changed_files
-from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, docs_dir, fail, load_project
+from .common import CONFIG_OPTION, EXIT_OK, JOBS_OPTION, docs_layout, fail, load_project
 from .report import FORMATS, Outcome, emit
 
 # Findings that depend on other files: always computed against the whole
@@ -335,9 +335,10 @@ def check(
                 )
         checked_outside = {shown for shown, _ in outside}
     # Postmortems saved under docs/ would be published as ordinary pages: always an error.
-    docs = docs_dir(config_file, root)
+    docs, left_out_by_mkdocs = docs_layout(config_file, root)
     misplaced = find_misplaced(
-        ((os.path.relpath(file, root).replace(os.sep, "/"), file) for _, file in pages(docs, root / settings.postmortems_dir)),
+        [(os.path.relpath(file, root).replace(os.sep, "/"), file)
+         for rel, file in pages(docs, root / settings.postmortems_dir) if not left_out_by_mkdocs(rel)],
         settings.postmortems_dir,
     )
     if misplaced:

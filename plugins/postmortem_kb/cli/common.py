@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import NoReturn
 
 import click
@@ -49,15 +50,24 @@ def load_project(config_file: str) -> tuple[Settings, Path]:
         fail(str(exc))
 
 
-def docs_dir(config_file: str, root: Path) -> Path:
-    """The site's `docs_dir` (MkDocs' default `docs`), for the pages `postmortem check` looks
-    through for misplaced postmortems. `mkdocs.yml` was read successfully already."""
+def docs_layout(config_file: str, root: Path) -> tuple[Path, Callable[[str], bool]]:
+    """The site's `docs_dir` (MkDocs' default `docs`) and a test of whether MkDocs leaves
+    a page of it out (`exclude_docs` and its defaults, `.*` and `/templates/`; a
+    `draft_docs` page is not left out: `mkdocs serve` shows it). For `postmortem check`'s
+    look through the pages for misplaced postmortems and for link targets. `mkdocs.yml`
+    was read successfully already."""
+    import pathspec
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
     with open(config_file, encoding="utf-8-sig") as handle:
         raw = yaml_load(handle, loader=get_yaml_loader())
-    value = raw.get("docs_dir") if isinstance(raw, dict) else None
-    return root / (value if isinstance(value, str) and value else "docs")
+    raw = raw if isinstance(raw, dict) else {}
+    value = raw.get("docs_dir")
+    excluded = raw.get("exclude_docs")
+    spec = pathspec.gitignore.GitIgnoreSpec.from_lines(
+        [".*", "/templates/", *(excluded.splitlines() if isinstance(excluded, str) else ())]
+    )
+    return root / (value if isinstance(value, str) and value else "docs"), spec.match_file
 
 
 def colour_allowed() -> bool | None:

@@ -315,7 +315,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         """A postmortem saved under `docs_dir` is an error, and its page is not built:
         MkDocs would publish it whatever its status and visibility."""
         assert self.settings is not None
-        for file in list(files.documentation_pages(inclusion=lambda level: True)):  # drafts too: `serve` shows them
+        # Drafts (`draft_docs`) too: `serve` shows them; never `exclude_docs`, which nothing shows.
+        for file in list(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)):
             if file.generated_by is not None or not file.abs_src_path:
                 continue
             try:
