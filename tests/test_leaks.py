@@ -390,3 +390,50 @@ def test_pages_mkdocs_leaves_out_are_not_misplaced(tmp_path):
     check = subprocess.run([str(Path(sys.executable).with_name("postmortem")), "check", "--no-cache"], cwd=root,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and "misplaced" not in check.stdout, check.stdout
+
+
+@pytest.mark.parametrize("head", [
+    lambda t: "\n" + t,  # a blank first line: MkDocs shows the front matter as text
+    lambda t: "%YAML 1.2\n" + t,
+    lambda t: t.replace("severity:", "Severity:").replace("started_at:", "Started_at:"),
+    lambda t: t[4:].replace("\n---\n", "\n\n", 1),  # no fences: MultiMarkdown metadata
+    lambda t: t.replace("severity: SEV1\n", "").replace("started_at:", "{severity: SEV1, severity: SEV2, started_at:", 1)
+              .replace("Z\ndetected_at", "Z}\ndetected_at", 1),  # a flow mapping with a duplicate key
+], ids=["blank-line", "yaml-directive", "key-case", "no-fences", "flow-duplicate"])
+def test_misplaced_postmortems_written_the_odd_ways_mkdocs_still_publishes(head):
+    from postmortem_kb.core.misplaced import misplaced
+
+    text = head(postmortem("restricted"))
+    assert misplaced("docs/x.md", text.encode("utf-8"), "postmortems") is not None, text[:300]
+
+
+def test_a_status_page_with_nested_keys_is_not_a_postmortem():
+    from postmortem_kb.core.misplaced import misplaced
+
+    page = "---\ntitle: Status\ntitle: Status page\nalerts:\n  severity: high\n  started_at: 09:00\n---\n# Status\n"
+    assert misplaced("docs/status.md", page.encode(), "postmortems") is None
+    rule = "---\n\nA page that starts with a rule.\n\n```yaml\nseverity: SEV2\nstarted_at: x\n```\n"
+    assert misplaced("docs/rule.md", rule.encode(), "postmortems") is None
+
+
+def test_misplaced_upper_case_md_and_links_to_misplaced_pages(tmp_path):
+    """MkDocs copies `x.MD` as it is: refused too. Links and nav entries to a refused page
+    are handled like those to any left-out postmortem, absolute ones included."""
+    public = postmortem("public").replace("[ZQINTERNAL-ID, ZQRESTRICTED-ID, ZQDRAFT-ID]", "[]").replace(
+        "## Impact\n", "## Impact\n\nSee [this](/postmortems/2023/zqinternalfile.md) and [that](../../leak/zqdraftfile.md).\n", 1)
+    root = make_project(tmp_path / "kb", {"2024/zqpublicfile.md": public, "2023/zqinternalfile.md": postmortem("internal")},
+                        {"audience": "public", "reference_date": "2026-01-15"},
+                        docs={"index.md": "# Home\n", "leak/zqrestrictedfile.MD": postmortem("restricted"),
+                              "leak/zqdraftfile.md": postmortem("draft")},
+                        nav=["index.md", "leak/zqdraftfile.md", {"Abs": "/postmortems/2023/zqinternalfile.md"},
+                             {"Full": "https://kb.example.com/postmortems/2023/zqinternalfile/"}])
+    import subprocess
+    import sys
+
+    lenient = subprocess.run([str(Path(sys.executable).with_name("mkdocs")), "build"], cwd=root,
+                             capture_output=True, text=True, timeout=300)
+    output = lenient.stdout + lenient.stderr
+    assert "docs/leak/zqrestrictedfile.MD:" in output and "docs/leak/zqdraftfile.md:" in output
+    texts = output_texts(root / "site")
+    for kind in ("restricted", "draft", "internal"):
+        assert not leaks(texts, kind), (kind, leaks(texts, kind)[:3])

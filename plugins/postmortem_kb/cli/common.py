@@ -64,9 +64,12 @@ def docs_layout(config_file: str, root: Path) -> tuple[Path, Callable[[str], boo
     raw = raw if isinstance(raw, dict) else {}
     value = raw.get("docs_dir")
     excluded = raw.get("exclude_docs")
-    spec = pathspec.gitignore.GitIgnoreSpec.from_lines(
-        [".*", "/templates/", *(excluded.splitlines() if isinstance(excluded, str) else ())]
-    )
+    try:
+        spec = pathspec.gitignore.GitIgnoreSpec.from_lines(
+            [".*", "/templates/", *(excluded.splitlines() if isinstance(excluded, str) else ())]
+        )
+    except ValueError as exc:  # MkDocs says the same when it builds
+        fail(f"{config_file}: exclude_docs: {exc}")
     return root / (value if isinstance(value, str) and value else "docs"), spec.match_file
 
 

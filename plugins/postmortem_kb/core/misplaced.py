@@ -33,37 +33,64 @@ DISTINCTIVE = (
     "action_items",
 )
 _NEEDLES = tuple(key.encode("ascii") for key in DISTINCTIVE)
-_KEY_LINE = re.compile(r"[ \t]*[\"']?(" + "|".join(DISTINCTIVE) + r")[\"']?[ \t]*:")
+# A distinctive key at the start of a line (as a list item too: front matter that is a
+# list), or inside a flow mapping on one line (`{severity: SEV1, started_at: ...}`).
+_KEY = r"[\"']?(" + "|".join(DISTINCTIVE) + r")[\"']?[ \t]*:"
+_KEY_LINE = re.compile(r"(?:-[ \t]+)?" + _KEY, re.IGNORECASE)
+_FLOW_KEY = re.compile(r"[{,][ \t]*" + _KEY, re.IGNORECASE)
+_FENCE = re.compile(r"-{3}[ \t]*")
 # The extensions MkDocs reads as Markdown pages (mkdocs.utils.markdown_extensions).
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
+def _head(lines: list[str]) -> tuple[int, list[str]]:
+    """The lines a page's metadata can be in, and the file line of the first: after blank
+    lines and `%YAML` directives, the front matter up to its closing `---` or `...`; without
+    a fence, or never closed, the first block up to a blank line (MkDocs reads a block of
+    `key: value` lines at the top as MultiMarkdown metadata, and shows the rest as text)."""
+    first = 0
+    while first < len(lines) and (not lines[first].strip() or lines[first].startswith("%")):
+        first += 1
+    if first < len(lines) and _FENCE.fullmatch(lines[first]):
+        for end in range(first + 1, len(lines)):
+            if lines[end].rstrip() in ("---", "..."):
+                return first + 2, lines[first + 1 : end]
+        first += 1
+    end = first
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return first + 1, lines[first:end]
+
+
 def _written_keys(text: str) -> list[tuple[str, int]]:
-    """The distinctive keys written at the start of a line of the front matter (the lines
-    after the opening `---` up to the first `---` or `...` line, or the end), with their
-    lines: what a reader sees, whether or not the YAML loads."""
+    """The distinctive keys written in a page's metadata lines (`_head`), with their file
+    lines: what a reader sees, whether or not the YAML loads. Only at a line's start (or
+    in a one-line flow mapping): a nested `severity:` is not the format's."""
     found: dict[str, int] = {}
-    for number, line in enumerate(text.split("\n")[1:], start=2):
-        stripped = line.rstrip()
-        if stripped in ("---", "..."):
-            break
-        match = _KEY_LINE.match(line)
-        if match and match.group(1) not in found:
-            found[match.group(1)] = number
+    start, head = _head(text.split("\n"))
+    in_item = False  # under a top-level `- ` item: front matter that is a list of mappings
+    for number, line in enumerate(head, start=start):
+        if line.startswith("-"):
+            in_item = True
+        elif line[:1] not in (" ", "\t"):
+            in_item = False
+        match = _KEY_LINE.match(line.lstrip() if in_item else line)
+        for key in [match.group(1)] if match else [m.group(1) for m in _FLOW_KEY.finditer(line)]:
+            found.setdefault(key.lower(), number)
     return sorted(found.items(), key=lambda item: item[1])
 
 
 def misplaced(path: str, data: bytes, postmortems_dir: str) -> Finding | None:
     """An error for a page (`path` as shown) that is a postmortem outside the knowledge base.
 
-    It fails closed: front matter that our loader refuses (or that is never closed)
-    still counts when two of the format's own keys are written in it, because MkDocs
-    publishes such a page anyway, and shows unreadable front matter as text.
+    It fails closed: front matter that our loader refuses (or that is never closed, or
+    not fenced at all) still counts when two of the format's own keys are written in it,
+    because MkDocs publishes such a page anyway, and shows what it cannot read as text.
     """
-    start = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not start.startswith(b"---") or sum(needle in data for needle in _NEEDLES) < 2:
-        return None  # the usual page: no front matter, or none of these words
-    text = start.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    lowered = data.lower()
+    if sum(needle in lowered for needle in _NEEDLES) < 2:
+        return None  # the usual page: none of these words
+    text = data.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     keys = _written_keys(text)
     try:
         doc = split(path, decode(data))
@@ -72,7 +99,7 @@ def misplaced(path: str, data: bytes, postmortems_dir: str) -> Finding | None:
         root = None
     if root is not None and root.kind == "map" and root.key_lines is not None:
         # Loaded: its own top-level keys decide (a nested `severity:` is not the format's).
-        loaded = sorted((k for k in DISTINCTIVE if k in root.value), key=root.key_lines.__getitem__)
+        loaded = sorted((k for k in root.value if k.lower() in DISTINCTIVE), key=root.key_lines.__getitem__)
         keys = [(k, root.key_lines[k] + doc.front_matter_line - 1) for k in loaded]
     if len(keys) < 2:
         return None

@@ -47,7 +47,7 @@ from mkdocs.utils.meta import get_data
 
 from ..core.audience import is_preview
 from ..core.forked import ForkedStream
-from ..core.misplaced import misplaced
+from ..core.misplaced import MARKDOWN_EXTENSIONS, misplaced
 from ..core.knowledge_base import PARALLEL_MIN_FILES, KnowledgeBase, ParseCache, load_knowledge_base
 from ..core.model import Postmortem
 from ..core.settings import Settings
@@ -261,7 +261,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             else:
                 log.warning(finding.format())
         self._log_summary(kb)
-        self._leave_out_misplaced(files)
+        misplaced_files = self._leave_out_misplaced(files)
 
         self.by_src = {}
         for pm in kb.published:
@@ -281,7 +281,7 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         # Postmortems this build leaves out are known to MkDocs as excluded: a link to one
         # is then an INFO line instead of "not found" (which fails --strict), and
         # `on_page_content` turns it into plain text. They are never built nor copied.
-        left_out: dict[str, str] = {}  # source path -> URL
+        left_out: dict[str, str] = dict(misplaced_files)  # source path -> URL
         for result in kb.results:
             if result.path not in self.by_src and files.get_file_from_path(result.path) is None:
                 file = File(result.path, src_dir=str(self.root), dest_dir=config.site_dir,
@@ -311,13 +311,18 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
         self._parallel = alone
         return files
 
-    def _leave_out_misplaced(self, files: Files) -> None:
-        """A postmortem saved under `docs_dir` is an error, and its page is not built:
-        MkDocs would publish it whatever its status and visibility."""
+    def _leave_out_misplaced(self, files: Files) -> dict[str, str]:
+        """A postmortem saved under `docs_dir` is an error, and its file is not built nor
+        copied: MkDocs would publish it whatever its status and visibility. Returns the
+        source paths and URLs of those files, which the build leaves out like the others."""
         assert self.settings is not None
-        # Drafts (`draft_docs`) too: `serve` shows them; never `exclude_docs`, which nothing shows.
-        for file in list(files.documentation_pages(inclusion=InclusionLevel.is_in_serve)):
-            if file.generated_by is not None or not file.abs_src_path:
+        found: dict[str, str] = {}
+        for file in list(files):
+            # Pages and `.MD` files (MkDocs copies those as they are), drafts included
+            # (`serve` shows them); never `exclude_docs`, which nothing shows.
+            if (file.generated_by is not None or not file.abs_src_path
+                    or not file.src_uri.lower().endswith(MARKDOWN_EXTENSIONS)
+                    or not file.inclusion.is_in_serve()):
                 continue
             try:
                 data = Path(file.abs_src_path).read_bytes()
@@ -327,7 +332,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             finding = misplaced(shown, data, self.settings.postmortems_dir)
             if finding is not None:
                 log.error(finding.format())
-                files.remove(file)
+                file.inclusion = InclusionLevel.EXCLUDED
+                found[file.src_uri] = file.url
+        return found
 
     def _edit_path(self, path: str, config: MkDocsConfig) -> str:
         """A postmortem's path as MkDocs joins it to `edit_uri`, which points at `docs_dir`
@@ -511,14 +518,14 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
     @event_priority(-1000)
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         if self.left_out:
-            self._drop_left_out(nav)
+            self._drop_left_out(nav, config.site_url or "")
         self._nav = nav
         # The files and their URLs are final now: the child composes with them.
         if self.config.enabled and self.settings is not None:
             self._start_composing(config, files)
         return nav
 
-    def _drop_left_out(self, nav: Any) -> None:
+    def _drop_left_out(self, nav: Any, site_url: str) -> None:
         """A `nav:` entry naming a postmortem this build leaves out is taken out of the
         navigation (it would link to a page that is not built, on every page), with an
         INFO line, as for a body link to one."""
@@ -534,6 +541,8 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
                         kept.append(item)
                 elif getattr(item, "file", None) is not None and item.file.src_uri in self.left_out.sources:
                     dropped.append(item)
+                elif getattr(item, "file", None) is None and self.left_out.names_page(getattr(item, "url", "") or "", site_url):
+                    dropped.append(item)  # an absolute path or a full URL: a `Link`
                 else:
                     kept.append(item)
             return kept
@@ -543,8 +552,9 @@ class PostmortemsPlugin(BasePlugin[PostmortemsConfig]):
             return
         nav.pages = [page for page in nav.pages if page not in dropped]
         _add_previous_and_next_links(nav.pages)
-        for page in dropped:
-            log.info(f"nav lists {visible(page.file.src_uri)}, a postmortem this build leaves out: "
+        for item in dropped:
+            named = item.file.src_uri if getattr(item, "file", None) is not None else item.url
+            log.info(f"nav lists {visible(named)}, a postmortem this build leaves out: "
                      "it is not in the navigation")
 
     @event_priority(-1000)

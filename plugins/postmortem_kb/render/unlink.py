@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 # An attribute's value, however it is quoted (raw HTML in a page may use any form).
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
@@ -35,7 +35,19 @@ class LeftOut:
     def __init__(self, urls: Iterable[str] = (), sources: Iterable[str] = ()) -> None:
         self.urls = frozenset(urls)
         self.sources = frozenset(sources)  # their source paths, as MkDocs knows the files
-        self._names = frozenset(_name(url) for url in self.urls)
+        self._names = frozenset(_name(url) for url in self.urls) | frozenset(_name(src) for src in self.sources)
+
+    def names_page(self, link: str, site_url: str = "") -> bool:
+        """Whether a site-absolute link (`/postmortems/x.md`, `/postmortems/x/`, or one under
+        `site_url`) leads to a left-out page."""
+        if site_url and link.startswith(site_url):
+            link = link[len(site_url):]
+        elif urlsplit(link).scheme:
+            return False
+        path = unquote(urlsplit(html.unescape(link)).path).lstrip("/")
+        if path.endswith("index.html"):
+            path = path[: -len("index.html")]
+        return path in self.sources or path in self.urls or (path + "/") in self.urls
 
     def __bool__(self) -> bool:
         return bool(self.urls)
@@ -44,7 +56,10 @@ class LeftOut:
         """`html_text` with each `<a>` to a left-out page replaced by its content, and
         the URLs it unlinked."""
         # Most pages link to none: their hrefs' last segments say so without resolving any.
-        if not self.urls or not any(_name(href) in self._names for href in _HREF.findall(html_text)):
+        if not self.urls or not any(
+            _name(unquote(html.unescape(href)) if ("&" in href or "%" in href) else href) in self._names
+            for href in _HREF.findall(html_text)
+        ):
             return html_text, []
         page = urljoin(_BASE, page_url)
         found: list[str] = []
@@ -55,10 +70,12 @@ class LeftOut:
             parts = urlsplit(html.unescape(raw))
             if parts.scheme or parts.netloc or not parts.path:
                 return None  # another site, or an anchor on this page
-            target = urlsplit(urljoin(page, parts.path)).path[1:]
+            target = unquote(urlsplit(urljoin(page, parts.path)).path[1:])
             if target.endswith("/index.html"):
                 target = target[: -len("index.html")]
-            return target if target in self.urls else None
+            if target in self.urls or target in self.sources:  # a source path: an absolute link
+                return target
+            return target + "/" if target + "/" in self.urls else None
 
         def link(match: re.Match[str]) -> str:
             target = left_out(*match.group(1, 2, 3))
