@@ -355,6 +355,10 @@ def test_unlink_reads_raw_html_however_it_is_written():
         assert out == '<p><span class="pmkb-left-out">b</span></p>' and gone == ["postmortems/2023/b/"], anchor
     out, gone = left.unlink('<img alt="graph" src="../postmortems/2023/b/"><iframe SRC=../postmortems/2023/b/></iframe>', page)
     assert out == '<img alt="graph" src=""><iframe SRC=""></iframe>' and len(gone) == 2
+    other = ('<video poster="../postmortems/2023/b/"></video><object data="../postmortems/2023/b/"></object>'
+             '<area href="../postmortems/2023/b/"><form action="../postmortems/2023/b/"></form>')
+    out, gone = left.unlink(other, page)
+    assert "postmortems/2023/b" not in out and len(gone) == 4, out
     kept = '<a href="../postmortems/2023/c/">c</a><img src="../assets/b.png">'
     assert left.unlink(kept, page) == (kept, [])
 

@@ -16,8 +16,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 # An attribute's value, however it is quoted (raw HTML in a page may use any form).
 _VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 _ANCHOR = re.compile(r"<a\b[^>]*?\bhref" + _VALUE + r"[^>]*>(.*?)</a\s*>", re.DOTALL | re.IGNORECASE)
-_SOURCE = re.compile(r"(<(?:img|iframe|embed|source|video|audio|track)\b[^>]*?\bsrc)" + _VALUE, re.IGNORECASE)
-_HREF = re.compile(r"""\b(?:href|src)\s*=\s*["']?([^"'\s>#?]*)""", re.IGNORECASE)
+# Other attributes that fetch or lead to a page: emptied (an image shows its alt text).
+_SOURCE = re.compile(
+    r"(<(?:img|iframe|embed|source|video|audio|track|input)\b[^>]*?\b(?:src|poster)"
+    r"|<object\b[^>]*?\bdata|<area\b[^>]*?\bhref|<form\b[^>]*?\baction|<(?:button|input)\b[^>]*?\bformaction)"
+    + _VALUE,
+    re.IGNORECASE,
+)
+_HREF = re.compile(r"""\b(?:href|src|poster|data|action|formaction)\s*=\s*["']?([^"'\s>#?]*)""", re.IGNORECASE)
 _BASE = "http://site.invalid/"
 
 
