@@ -11,7 +11,7 @@ from typing import NoReturn
 import click
 
 from ..core.settings import Settings
-from ..plugin.config import ConfigFileError, load_settings
+from ..plugin.config import ConfigFileError, load_settings, read_mkdocs_yml
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -57,11 +57,8 @@ def docs_layout(config_file: str, root: Path) -> tuple[Path, Callable[[str], boo
     look through the pages for misplaced postmortems and for link targets. `mkdocs.yml`
     was read successfully already."""
     import pathspec
-    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    with open(config_file, encoding="utf-8-sig") as handle:
-        raw = yaml_load(handle, loader=get_yaml_loader())
-    raw = raw if isinstance(raw, dict) else {}
+    raw = read_mkdocs_yml(Path(config_file))  # read for the settings already: not parsed again
     value = raw.get("docs_dir")
     excluded = raw.get("exclude_docs")
     try:

@@ -27,7 +27,7 @@ from .schema import (
     TIMESTAMP_FIELDS,
 )
 from .settings import Settings
-from .yamlnodes import LOOKALIKES, Document, Y, abbreviated, char_name, lookalike_fix
+from .yamlnodes import DASH_ITEM, LOOKALIKES, Document, Y, abbreviated, char_name, lookalike_fix
 
 ID_RE = re.compile(ID_PATTERN)
 SLUG_RE = re.compile(SLUG_PATTERN)
@@ -387,7 +387,7 @@ class _Checker:
         written = lines[node.line - 1] if 0 < node.line <= len(lines) else ""
         text = node.text
         if text.startswith("-"):
-            dash = _DASH_LINE.match(written)
+            dash = DASH_ITEM.match(written)
             if dash is not None and text.startswith(f"-{dash.group(2)}"):
                 return f"each list entry needs a space after its `-`: `{dash.group(1)}- {dash.group(2)}`"
         if text not in written:
@@ -826,8 +826,6 @@ def _clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
-# A line that is a list entry without a space after its dash: `  -catalog-db`.
-_DASH_LINE = re.compile(r"([ \t]*)-([^\s-].*?)[ \t]*\Z")
 # An entry that is not one value: a dash or bullet list folded into it (`a - b`, `-a`).
 _NOT_AN_ENTRY = re.compile(r"\A[-*+\u2022]|[ \t][-*+\u2022]([ \t]|\Z)")
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..lint import active_rules
 from .audience import exclusion_reason
 from .findings import Finding, Level, plural, sort_key
+from .misplaced import MARKDOWN_EXTENSIONS
 from .model import Postmortem
 from .settings import Settings
 from .validate import FileResult, check_bytes, identify_bytes
@@ -52,8 +53,8 @@ class Discovery:
     hidden: tuple[str, ...] = ()
 
 
-# The other extensions MkDocs reads as Markdown (mkdocs.utils.markdown_extensions).
-OTHER_MARKDOWN = (".markdown", ".mdown", ".mkdn", ".mkd")
+# The other extensions MkDocs reads as Markdown: an error here, not a postmortem.
+OTHER_MARKDOWN = tuple(ext for ext in MARKDOWN_EXTENSIONS if ext != ".md")
 
 
 def is_hidden_path(relative: str) -> bool:

@@ -17,9 +17,7 @@ from .model import Postmortem
 from .settings import Settings
 from .source import SourceError, decode, split
 from .yamlnodes import YamlError, load
-from ..lint import is_lint_code, lint_document
-
-PLACEHOLDER = "template.placeholder"
+from ..lint import PLACEHOLDER, is_lint_code, lint_document
 
 
 @dataclass(frozen=True, slots=True)

@@ -387,7 +387,8 @@ def _lookalike_hint(text: str) -> str:
 
 _VALUE_LINE = re.compile(r"([ \t]*(?:-[ \t]+)?)([^\s:#'\"\[\]{}][^:#]*?):[ \t]+(\S.*?)[ \t]*$")
 _NO_SPACE = re.compile(r"[ \t]*(?:-[ \t]+)?([A-Za-z_][\w.-]*):([^\s:/].*?)[ \t]*$")
-_DASH_ITEM = re.compile(r"([ \t]*)-([^\s\-].*?)[ \t]*$")
+# A list entry without a space after its dash: `  -catalog-db` (frontmatter.py uses it too).
+DASH_ITEM = re.compile(r"([ \t]*)-([^\s-].*?)[ \t]*\Z")
 
 
 def _quoted(value: str) -> str:
@@ -478,7 +479,7 @@ def _line_hints(
                 f"{written(_quoted(value))}"
             )
     if problem == "could not find expected ':'":
-        dash = _DASH_ITEM.match(source)
+        dash = DASH_ITEM.match(source)
         no_space = _NO_SPACE.match(source)
         if dash is not None:
             hints.append(f"a list entry needs a space after its `-`: `{dash.group(1)}- {dash.group(2)}`")

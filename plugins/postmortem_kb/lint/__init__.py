@@ -20,10 +20,11 @@ from ..core.findings import Finding, Reporter, sort_key
 from ..core.settings import Settings
 from ..core.source import SourceError, split
 from ..core.yamlnodes import YamlError, load
-from .engine import active_rules, lint_parts, suggest_rule, unknown_rule_ids
+from .engine import PLACEHOLDER, active_rules, lint_parts, suggest_rule, unknown_rule_ids
 from .rules import RULE_IDS, RULES, Rule, is_lint_code
 
 __all__ = [
+    "PLACEHOLDER",
     "RULES",
     "RULE_IDS",
     "Rule",

@@ -198,20 +198,35 @@ def find_plugin_block(raw: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def load_config(config_file: Path) -> tuple[PostmortemsConfig, Path]:
-    """Read the `postmortems` block of `config_file` without loading the whole site."""
+_read: dict[str, tuple[bytes, dict[str, Any]]] = {}  # path -> (its bytes, as loaded)
+
+
+def read_mkdocs_yml(config_file: Path) -> dict[str, Any]:
+    """`config_file` as MkDocs' loader reads it (`!ENV`, `INHERIT`), `{}` when it is not a
+    mapping. Parsed once while its bytes stay the same: `postmortem check` needs the
+    plugin's block and `docs_dir` from it. Callers must not change what it returns."""
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
+    path = os.path.abspath(config_file)
     try:
-        with open(config_file, encoding="utf-8-sig") as handle:
-            raw = yaml_load(handle, loader=get_yaml_loader())
+        data = Path(config_file).read_bytes()
+        cached = _read.get(path)
+        if cached is None or cached[0] != data:
+            with open(config_file, encoding="utf-8-sig") as handle:  # a named file: INHERIT is relative to it
+                raw = yaml_load(handle, loader=get_yaml_loader())
+            cached = _read[path] = (data, raw if isinstance(raw, dict) else {})
     except FileNotFoundError:
         raise ConfigFileError(
             f"{config_file}: not found; run from the knowledge base's folder or pass --config-file"
         ) from None
     except Exception as exc:  # mkdocs raises ConfigurationError with the YAML problem
         raise ConfigFileError(f"{config_file}: {exc}") from None
-    block = find_plugin_block(raw if isinstance(raw, dict) else {})
+    return cached[1]
+
+
+def load_config(config_file: Path) -> tuple[PostmortemsConfig, Path]:
+    """Read the `postmortems` block of `config_file` without loading the whole site."""
+    block = find_plugin_block(read_mkdocs_yml(config_file))
     if block is None:
         raise ConfigFileError(
             f"{config_file}: the `{PLUGIN_NAME}` plugin is not listed under `plugins:`"

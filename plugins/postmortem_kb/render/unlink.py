@@ -50,10 +50,17 @@ class LeftOut:
             link = link[len(site_url):]
         elif urlsplit(link).scheme:
             return False
-        path = unquote(urlsplit(html.unescape(link)).path).lstrip("/")
+        return self._page(unquote(urlsplit(html.unescape(link)).path).lstrip("/")) is not None
+
+    def _page(self, path: str) -> str | None:
+        """The left-out page a site-relative path names, or None: its URL (`x/`,
+        `x/index.html`, or `x` without its slash), or its source path (`x.md`, which an
+        absolute link or a nav entry may give)."""
         if path.endswith("index.html"):
             path = path[: -len("index.html")]
-        return path in self.sources or path in self.urls or (path + "/") in self.urls
+        if path in self.urls or path in self.sources:
+            return path
+        return path + "/" if path + "/" in self.urls else None
 
     def __bool__(self) -> bool:
         return bool(self.urls)
@@ -76,12 +83,7 @@ class LeftOut:
             parts = urlsplit(html.unescape(raw))
             if parts.scheme or parts.netloc or not parts.path:
                 return None  # another site, or an anchor on this page
-            target = unquote(urlsplit(urljoin(page, parts.path)).path[1:])
-            if target.endswith("/index.html"):
-                target = target[: -len("index.html")]
-            if target in self.urls or target in self.sources:  # a source path: an absolute link
-                return target
-            return target + "/" if target + "/" in self.urls else None
+            return self._page(unquote(urlsplit(urljoin(page, parts.path)).path[1:]))
 
         def link(match: re.Match[str]) -> str:
             target = left_out(*match.group(1, 2, 3))
